@@ -1,0 +1,111 @@
+import {
+  type ChangeSet,
+  ChangeSetType,
+  type Collection,
+  type EntityManager,
+  type EntityMetadata,
+  ReferenceKind,
+  type UnitOfWork,
+} from '@mikro-orm/core';
+import type { SynchroAction } from '../log/entities.js';
+import { primaryKeyOf } from '../util/primaryKey.js';
+import type { SynchroRuntime } from './SynchroRuntime.js';
+
+/** @internal One row to write to the change log. */
+export interface ChangeRow {
+  entity: string;
+  action: SynchroAction;
+  pk: unknown;
+  naturalKey?: unknown[] | null;
+  property?: string | null;
+}
+
+/** @internal A many-to-many collection of `owner` (owning side `property`) changed in this flush. */
+interface LinkTarget {
+  owner: object;
+  meta: EntityMetadata;
+  property: string;
+}
+
+/**
+ * @internal What one flush will log, gathered in two steps: in `onFlush` (before any SQL runs: the inverse
+ * side diffs and the natural keys of deleted rows still exist), and at write time, inside the flush's
+ * transaction, when database-assigned primary keys are known.
+ */
+export class FlushCapture {
+  readonly links: LinkTarget[] = [];
+  readonly deleteKeys = new Map<object, unknown[] | null>();
+
+  constructor(
+    readonly origin: string | null,
+    /** The flush opens its own transaction, so the log is written in `beforeTransactionCommit`. */
+    readonly ownTransaction: boolean,
+  ) {}
+
+  /** Collects link targets from the collection updates (both sides) before they are persisted. */
+  collectLinks(uow: UnitOfWork, runtime: SynchroRuntime, em: EntityManager): void {
+    for (const coll of uow.getCollectionUpdates() as Collection<object>[]) {
+      const prop = coll.property;
+      if (prop.kind !== ReferenceKind.MANY_TO_MANY) continue;
+      if (prop.owner) {
+        this.addLink(coll.owner, prop.name, runtime, em);
+        continue;
+      }
+      // Changed from the inverse side: every item that entered or left the collection has a changed owning
+      // collection (`prop.mappedBy` on the item).
+      const before = new Set(coll.getSnapshot() ?? []);
+      const after = new Set(coll.getItems(false));
+      for (const item of after) if (!before.has(item)) this.addLink(item, prop.mappedBy, runtime, em);
+      for (const item of before) if (!after.has(item)) this.addLink(item, prop.mappedBy, runtime, em);
+    }
+  }
+
+  private addLink(owner: object, property: string, runtime: SynchroRuntime, em: EntityManager): void {
+    const meta = (owner as { __meta?: EntityMetadata }).__meta;
+    if (!meta || !runtime.isWatched(meta, em.getMetadata())) return;
+    if (this.links.some((l) => l.owner === owner && l.property === property)) return;
+    this.links.push({ owner, meta, property });
+  }
+
+  /** Builds the log rows from the flush's final change sets and the collected links. */
+  rows(uow: UnitOfWork, runtime: SynchroRuntime, em: EntityManager): ChangeRow[] {
+    const rows: ChangeRow[] = [];
+    const deleted = new Set<object>();
+    const metadata = em.getMetadata();
+    for (const cs of uow.getChangeSets() as ChangeSet<object>[]) {
+      if (!runtime.isWatched(cs.meta, metadata)) continue;
+      const action = actionOf(cs);
+      if (!action) continue;
+      if (action === 'delete') deleted.add(cs.entity);
+      rows.push({
+        entity: cs.meta.className,
+        action,
+        pk: primaryKeyOf(cs.entity),
+        naturalKey: action === 'delete' ? (this.deleteKeys.get(cs.entity) ?? null) : null,
+      });
+    }
+    for (const link of this.links) {
+      if (deleted.has(link.owner)) continue;
+      rows.push({ entity: link.meta.className, action: 'link', pk: primaryKeyOf(link.owner), property: link.property });
+    }
+    return rows;
+  }
+}
+
+/** @internal The logged action of a change set, or null when it changes nothing that is synced. */
+function actionOf(cs: ChangeSet<object>): SynchroAction | null {
+  switch (cs.type) {
+    case ChangeSetType.CREATE:
+      return 'create';
+    case ChangeSetType.DELETE:
+    case ChangeSetType.DELETE_EARLY:
+      return 'delete';
+    default: {
+      // An owner whose only change is a many-to-many collection is logged as a `link`, not an update.
+      const changed = Object.keys(cs.payload).filter(
+        (name) => (cs.meta.properties as Record<string, { kind?: ReferenceKind }>)[name]?.kind !== ReferenceKind.MANY_TO_MANY,
+      );
+      return changed.length > 0 ? 'update' : null;
+    }
+  }
+}

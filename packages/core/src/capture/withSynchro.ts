@@ -1,0 +1,51 @@
+import type { Options } from '@mikro-orm/core';
+import { SynchroConfigError } from '../errors/SynchroConfigError.js';
+import { SYNCHRO_ENTITIES } from '../log/entities.js';
+import type { SynchroOptions } from '../options/SynchroOptions.js';
+import { SynchroRuntime } from './SynchroRuntime.js';
+import { SynchroSubscriber } from './SynchroSubscriber.js';
+
+/** Options of {@link withSynchro} beyond the public {@link SynchroOptions}. */
+export interface WithSynchroOptions extends SynchroOptions {
+  /**
+   * Log this database's own changes. `false` keeps the synchro tables (a sync target needs them for its
+   * checkpoints and references) without logging, so conflicts default to 'local-wins'. @default true
+   */
+  capture?: boolean;
+  /** Suppress the warning printed when `remote` is left undefined. @default false */
+  quiet?: boolean;
+}
+
+/**
+ * Enables change logging (and sync) on a MikroORM config: adds the synchro entities and the flush subscriber.
+ * Works for configs loaded by the MikroORM CLI too (wrap each config of an exported array).
+ *
+ * @example
+ * export default withSynchro(defineConfig({ entities: [Author, Book], dbName: 'office.sqlite' }), {
+ *   remote: 'server',
+ * });
+ */
+export function withSynchro<T extends Partial<Options>>(config: T, options: WithSynchroOptions = {}): T {
+  if (options.batchSize !== undefined && !(Number.isInteger(options.batchSize) && options.batchSize > 0)) {
+    throw SynchroConfigError.invalidOption('batchSize', options.batchSize, 'a positive integer');
+  }
+  if (options.remote === undefined && !options.quiet) {
+    process.emitWarning(
+      'withSynchro(): SynchroOptions.remote is not set, so this database only logs changes and synchronize() ' +
+        'from it will fail. Set remote to the contextName of the peer, or to null on a database that only logs.',
+      { type: 'SynchroWarning', code: 'SYNCHRO_NO_REMOTE' },
+    );
+  }
+  const subscriber = new SynchroSubscriber(new SynchroRuntime(options));
+  const subscribers = [...(config.subscribers ?? [])].filter((s) => !(s instanceof SynchroSubscriber));
+  const withEntities = <E>(list: readonly E[] | undefined) => {
+    const own = new Set<unknown>(SYNCHRO_ENTITIES);
+    return [...(list ?? []).filter((e) => !own.has(e)), ...SYNCHRO_ENTITIES];
+  };
+  return {
+    ...config,
+    entities: withEntities(config.entities as unknown[]),
+    ...(config.entitiesTs ? { entitiesTs: withEntities(config.entitiesTs as unknown[]) } : {}),
+    subscribers: [...subscribers, subscriber],
+  } as T;
+}

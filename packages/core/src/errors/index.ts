@@ -1,0 +1,3 @@
+export * from './NaturalKeyError.js';
+export * from './SynchroConfigError.js';
+export * from './SynchroError.js';

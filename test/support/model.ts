@@ -1,0 +1,83 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/** Shared test model: natural keys, FKs, m2m (owning, inverse, custom pivot, self), JS value types. */
+export const Author = defineEntity({
+  name: 'Author',
+  properties: {
+    id: p.integer().primary(),
+    email: p.string().unique(),
+    name: p.string(),
+    books: () => p.oneToMany(Book).mappedBy('author'),
+  },
+});
+
+export const Book = defineEntity({
+  name: 'Book',
+  uniques: [{ properties: ['author', 'title'] }],
+  properties: {
+    id: p.integer().primary(),
+    title: p.string(),
+    author: () => p.manyToOne(Author),
+    price: p.decimal('number').precision(10).scale(2).nullable(),
+    publishedAt: p.datetime(3).nullable(),
+    meta: p.json<Record<string, unknown>>().nullable(),
+    tags: () => p.manyToMany(Tag).inversedBy('books'),
+  },
+});
+
+export const Tag = defineEntity({
+  name: 'Tag',
+  properties: {
+    id: p.integer().primary(),
+    name: p.string().unique(),
+    books: () => p.manyToMany(Book).mappedBy('tags'),
+  },
+});
+
+export const Student = defineEntity({
+  name: 'Student',
+  properties: {
+    id: p.integer().primary(),
+    name: p.string().unique(),
+    courses: () => p.manyToMany(Course).pivotEntity(() => Enrollment),
+  },
+});
+
+export const Course = defineEntity({
+  name: 'Course',
+  properties: {
+    id: p.integer().primary(),
+    code: p.string().unique(),
+  },
+});
+
+/** Custom pivot entity with an extra column. */
+export const Enrollment = defineEntity({
+  name: 'Enrollment',
+  properties: {
+    student: () => p.manyToOne(Student).primary(),
+    course: () => p.manyToOne(Course).primary(),
+    grade: p.string().nullable(),
+  },
+});
+
+/** Self-referencing many-to-many. */
+export const Person = defineEntity({
+  name: 'Person',
+  properties: {
+    id: p.integer().primary(),
+    name: p.string().unique(),
+    friends: () => p.manyToMany(Person),
+  },
+});
+
+/** Application-assigned (uuid) primary key. */
+export const Note = defineEntity({
+  name: 'Note',
+  properties: {
+    id: p.uuid().primary(),
+    text: p.string(),
+  },
+});
+
+export const MODEL = [Author, Book, Tag, Student, Course, Enrollment, Person, Note];
