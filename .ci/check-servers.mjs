@@ -12,7 +12,13 @@ for (const [name, driver, dbName] of servers) {
   const url = process.env[name];
   if (!url) continue;
   try {
-    const orm = await MikroORM.init({ driver, clientUrl: url, dbName, entities: [], discovery: { warnWhenNoEntities: false } });
+    const orm = await MikroORM.init({
+      driver,
+      clientUrl: url,
+      dbName,
+      entities: [],
+      discovery: { warnWhenNoEntities: false },
+    });
     await orm.em.getConnection().execute('select 1');
     await orm.close(true);
     console.log(`${name}: ${new URL(url).host} reachable`);

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { disableSynchroLog, SynchroChange, withoutSynchroLog, withSynchro } from '@mikro-synchro/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KINDS } from '../support/databases.js';
 import { logLines } from '../support/log.js';
 import { Author, Book, Course, Enrollment, MODEL, Note, Person, Student, Tag } from '../support/model.js';
@@ -83,7 +83,11 @@ describe.each(KINDS)('change capture on %s', (kind) => {
     await em3.flush();
 
     const lines = await logLines(t.orm);
-    expect(lines.slice(4)).toEqual([`link Book ${book.id} tags`, `link Book ${other.id} tags`, `link Book ${book.id} tags`]);
+    expect(lines.slice(4)).toEqual([
+      `link Book ${book.id} tags`,
+      `link Book ${other.id} tags`,
+      `link Book ${book.id} tags`,
+    ]);
   });
 
   it('logs custom pivot entities and self-referencing many-to-many', async () => {
@@ -100,7 +104,11 @@ describe.each(KINDS)('change capture on %s', (kind) => {
     await em.flush();
     const lines = await logLines(t.orm);
     expect(lines.slice(5).sort()).toEqual(
-      [`create Enrollment [${s.id},${c2.id}]`, `link Person ${p1.id} friends`, `link Student ${s.id} courses`].sort(),
+      [
+        `create Enrollment [${s.id},${c2.id}]`,
+        `link Person ${p1.id} friends`,
+        `link Student ${s.id} courses`,
+      ].sort(),
     );
   });
 
@@ -113,7 +121,11 @@ describe.each(KINDS)('change capture on %s', (kind) => {
     ]);
     const ids = (await t.orm.em.fork().find(Author, {}, { orderBy: { id: 'asc' } })).map((x) => x.id);
     expect(ids[0]).toBe(a.id);
-    expect(await logLines(t.orm)).toEqual([`update Author ${ids[0]}`, `update Author ${ids[0]}`, `update Author ${ids[1]}`]);
+    expect(await logLines(t.orm)).toEqual([
+      `update Author ${ids[0]}`,
+      `update Author ${ids[0]}`,
+      `update Author ${ids[1]}`,
+    ]);
   });
 
   it('switches logging off for one async call tree only', async () => {
@@ -129,7 +141,11 @@ describe.each(KINDS)('change capture on %s', (kind) => {
       return n;
     };
     const quietFlow = disableSynchroLog(flow);
-    const [, logged] = await Promise.all([withoutSynchroLog(() => flow('quiet@x')), flow('loud@x'), quietFlow('q2@x')]);
+    const [, logged] = await Promise.all([
+      withoutSynchroLog(() => flow('quiet@x')),
+      flow('loud@x'),
+      quietFlow('q2@x'),
+    ]);
     const lines = await logLines(t.orm);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe(`create Note "${logged.id}"`);
@@ -148,7 +164,10 @@ describe.each(KINDS)('change capture on %s', (kind) => {
 
 describe.each(KINDS)('watched entities on %s', (kind) => {
   it('logs only the entities listed in `entities`', async () => {
-    const t = await openOrm(kind, withSynchro({ entities: MODEL }, { remote: 'server', entities: [Author, 'Tag'] }));
+    const t = await openOrm(
+      kind,
+      withSynchro({ entities: MODEL }, { remote: 'server', entities: [Author, 'Tag'] }),
+    );
     try {
       const em = t.orm.em.fork();
       const author = em.create(Author, { email: 'a@x', name: 'A' });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { withSynchro } from '@mikro-synchro/core';
+import { describe, expect, it } from 'vitest';
 import { KINDS } from '../support/databases.js';
 import { Author, MODEL } from '../support/model.js';
 import { openOrm } from '../support/orm.js';
@@ -26,6 +26,8 @@ describe.each(KINDS)('logging cost on %s', (kind) => {
     const logged = await flush500(withSynchro({ entities: MODEL }, { remote: 'server' }));
     expect(logged.logInserts).toHaveLength(1);
     expect(logged.count).toBe(plain.count + 1);
-    expect(logged.logInserts[0].match(/\(\?, \?, \?, \?, \?, \?, \?\)|\(\$\d+/g)?.length ?? 0).toBeGreaterThan(0);
+    expect(
+      logged.logInserts[0].match(/\(\?, \?, \?, \?, \?, \?, \?\)|\(\$\d+/g)?.length ?? 0,
+    ).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { logChanges, withSynchro } from '@mikro-synchro/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KINDS } from '../support/databases.js';
 import { logLines } from '../support/log.js';
 import { Author, Book, MODEL } from '../support/model.js';
@@ -33,7 +33,10 @@ describe.each(KINDS)('logChanges() on %s', (kind) => {
     const rows = await t.orm.em.fork().find(Author, {}, { orderBy: { email: 'asc' } });
     expect(rows.map((a) => a.name)).toEqual(['A2', 'C']);
     const lines = await logLines(t.orm);
-    expect(lines.slice(3)).toEqual([`update Author ${rows[0].id}`, expect.stringMatching(/^delete Author \d+ {2}\["b@x"\]$/)]);
+    expect(lines.slice(3)).toEqual([
+      `update Author ${rows[0].id}`,
+      expect.stringMatching(/^delete Author \d+ {2}\["b@x"\]$/),
+    ]);
   });
 
   it('rolls back with the caller transaction', async () => {
@@ -51,7 +54,10 @@ describe.each(KINDS)('logChanges() on %s', (kind) => {
   });
 
   it('logs nothing for an unwatched entity', async () => {
-    const t2 = await openOrm(kind, withSynchro({ entities: MODEL }, { remote: 'server', entities: [Author] }));
+    const t2 = await openOrm(
+      kind,
+      withSynchro({ entities: MODEL }, { remote: 'server', entities: [Author] }),
+    );
     try {
       expect(await logChanges(t2.orm.em.fork(), Book, { id: { $gt: 0 } })).toBe(0);
     } finally {

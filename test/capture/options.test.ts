@@ -1,9 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MikroORM } from '@mikro-orm/core';
-import { CLIHelper } from '@mikro-orm/cli';
-import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SynchroConfigError, withSynchro } from '@mikro-synchro/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logLines } from '../support/log.js';
 import { Author, MODEL } from '../support/model.js';
 import { openOrm } from '../support/orm.js';
@@ -42,23 +41,27 @@ describe('withSynchro options', () => {
       em.create(Author, { email: 'a@x', name: 'A' });
       const error = await em.flush().catch((e) => e);
       expect(error).toBeInstanceOf(SynchroConfigError);
-      expect(error.message).toMatch(/^Unknown entity 'Nope' in SynchroOptions: known entities are .*\bAuthor\b.*\.$/);
+      expect(error.message).toMatch(
+        /^Unknown entity 'Nope' in SynchroOptions: known entities are .*\bAuthor\b.*\.$/,
+      );
     } finally {
       await t.close();
     }
   });
 
-  it('works on configs loaded by the MikroORM CLI, including an array with contextName', async () => {
+  it('works on configs loaded by the MikroORM CLI, including an array with contextName', () => {
     // inside the repo, so the config file resolves the installed packages
     const root = new URL('../../.tmp/', import.meta.url).pathname;
     mkdirSync(root, { recursive: true });
     const dir = mkdtempSync(join(root, 'cli-config-'));
     const model = new URL('../support/model.ts', import.meta.url).pathname;
+    // the built package, as a user's config file gets it (`npm test` builds first)
+    const core = new URL('../../packages/core/dist/index.js', import.meta.url).pathname;
     const file = join(dir, 'mikro-orm.config.ts');
     writeFileSync(
       file,
       `import { SqliteDriver } from '@mikro-orm/sqlite';
-import { withSynchro } from '@mikro-synchro/core';
+import { withSynchro } from ${JSON.stringify(core)};
 import { MODEL } from ${JSON.stringify(model)};
 export default [
   withSynchro({ contextName: 'default', driver: SqliteDriver, dbName: ${JSON.stringify(join(dir, 'office.sqlite'))}, entities: MODEL }, { remote: 'server' }),
@@ -66,15 +69,31 @@ export default [
 ];
 `,
     );
-    for (const context of ['default', 'server']) {
-      const config = await CLIHelper.getConfiguration(context, [file]);
-      const orm = await MikroORM.init(config.getAll());
-      await orm.schema.create();
-      const em = orm.em.fork();
-      em.create(Author, { email: `${context}@x`, name: context });
-      await em.flush();
-      expect(await logLines(orm)).toEqual(['create Author 1']);
-      await orm.close(true);
-    }
+    // A separate process, like the CLI: the config and MikroORM must come from the same module graph.
+    const script = join(dir, 'check.mjs');
+    writeFileSync(
+      script,
+      `import { CLIHelper } from '@mikro-orm/cli';
+import { MikroORM } from '@mikro-orm/core';
+const out = {};
+for (const context of ['default', 'server']) {
+  const config = await CLIHelper.getConfiguration(context, [${JSON.stringify(file)}]);
+  const orm = await MikroORM.init(config.getAll());
+  await orm.schema.create();
+  const em = orm.em.fork();
+  em.create('Author', { email: context + '@x', name: context });
+  await em.flush();
+  out[context] = (await orm.em.fork().find('SynchroChange', {})).map((r) => r.action + ' ' + r.entity + ' ' + r.pk);
+  await orm.close(true);
+}
+console.log(JSON.stringify(out));
+`,
+    );
+    const result = spawnSync(process.execPath, [script], { cwd: dir, encoding: 'utf8' });
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toEqual({
+      default: ['create Author 1'],
+      server: ['create Author 1'],
+    });
   });
 });

@@ -79,7 +79,8 @@ export async function createDatabase(kind: DbKind): Promise<TestDatabase> {
       return {
         kind,
         config: { driver: PostgreSqlDriver, clientUrl: base, dbName: name },
-        drop: () => withAdmin(PostgreSqlDriver, base, 'postgres', `drop database if exists "${name}" with (force)`),
+        drop: () =>
+          withAdmin(PostgreSqlDriver, base, 'postgres', `drop database if exists "${name}" with (force)`),
       };
     }
     case 'mariadb': {

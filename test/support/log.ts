@@ -5,7 +5,13 @@ import { SynchroChange } from '@mikro-synchro/core';
 export async function logLines(orm: MikroORM): Promise<string[]> {
   const rows = await orm.em.fork().find(SynchroChange, {}, { orderBy: { id: 'asc' } });
   return rows.map((r) =>
-    [r.action, r.entity, JSON.stringify(r.pk), r.property ?? '', r.naturalKey ? JSON.stringify(r.naturalKey) : '']
+    [
+      r.action,
+      r.entity,
+      JSON.stringify(r.pk),
+      r.property ?? '',
+      r.naturalKey ? JSON.stringify(r.naturalKey) : '',
+    ]
       .join(' ')
       .trim(),
   );

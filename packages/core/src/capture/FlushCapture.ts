@@ -86,7 +86,12 @@ export class FlushCapture {
     }
     for (const link of this.links) {
       if (deleted.has(link.owner)) continue;
-      rows.push({ entity: link.meta.className, action: 'link', pk: primaryKeyOf(link.owner), property: link.property });
+      rows.push({
+        entity: link.meta.className,
+        action: 'link',
+        pk: primaryKeyOf(link.owner),
+        property: link.property,
+      });
     }
     return rows;
   }
@@ -103,7 +108,9 @@ function actionOf(cs: ChangeSet<object>): SynchroAction | null {
     default: {
       // An owner whose only change is a many-to-many collection is logged as a `link`, not an update.
       const changed = Object.keys(cs.payload).filter(
-        (name) => (cs.meta.properties as Record<string, { kind?: ReferenceKind }>)[name]?.kind !== ReferenceKind.MANY_TO_MANY,
+        (name) =>
+          (cs.meta.properties as Record<string, { kind?: ReferenceKind }>)[name]?.kind !==
+          ReferenceKind.MANY_TO_MANY,
       );
       return changed.length > 0 ? 'update' : null;
     }

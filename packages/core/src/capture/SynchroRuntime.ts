@@ -1,10 +1,10 @@
-import type { EntityClass, EntityMetadata, MetadataStorage } from '@mikro-orm/core';
+import type { EntityMetadata, EntityName, MetadataStorage } from '@mikro-orm/core';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SYNCHRO_ENTITY_NAMES } from '../log/entities.js';
 import type { SynchroOptions } from '../options/SynchroOptions.js';
 
 /** @internal Name of an entity given as class, defineEntity schema or string. */
-export function entityNameOf(entity: EntityClass<any> | string | { meta?: { className?: string } }): string {
+export function entityNameOf(entity: EntityName<any> | string): string {
   if (typeof entity === 'string') return entity;
   const schemaName = (entity as { meta?: { className?: string } }).meta?.className;
   return schemaName ?? (entity as { name: string }).name;

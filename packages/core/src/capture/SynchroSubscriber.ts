@@ -1,4 +1,11 @@
-import type { EntityManager, EventArgs, EventSubscriber, FlushEventArgs, TransactionEventArgs, UnitOfWork } from '@mikro-orm/core';
+import type {
+  EntityManager,
+  EventArgs,
+  EventSubscriber,
+  FlushEventArgs,
+  TransactionEventArgs,
+  UnitOfWork,
+} from '@mikro-orm/core';
 import { writeChangeRows } from '../log/ChangeLogWriter.js';
 import { primaryKeyOf } from '../util/primaryKey.js';
 import { currentSynchroOrigin, isSynchroLogDisabled } from './context.js';
@@ -23,7 +30,9 @@ export class SynchroSubscriber implements EventSubscriber {
     this.#pending.delete(uow);
     if (!this.runtime.capture || isSynchroLogDisabled()) return;
     const ownTransaction =
-      !em.isInTransaction() && em.getPlatform().supportsTransactions() && em.config.get('implicitTransactions');
+      !em.isInTransaction() &&
+      em.getPlatform().supportsTransactions() &&
+      em.config.get('implicitTransactions');
     const capture = new FlushCapture(currentSynchroOrigin(), !!ownTransaction);
     capture.collectLinks(uow, this.runtime, em);
     await snapshotDeletedKeys(em, uow, this.runtime, capture);
@@ -42,7 +51,12 @@ export class SynchroSubscriber implements EventSubscriber {
     if (!capture) return;
     this.#pending.delete(uow);
     // Inside the caller's transaction (or on a platform without transactions): still before its commit.
-    await writeChangeRows(em, capture.rows(uow, this.runtime, em), capture.origin, em.getTransactionContext());
+    await writeChangeRows(
+      em,
+      capture.rows(uow, this.runtime, em),
+      capture.origin,
+      em.getTransactionContext(),
+    );
   }
 
   async afterUpsert({ em, entity, meta }: EventArgs<object>): Promise<void> {

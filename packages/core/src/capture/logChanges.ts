@@ -1,11 +1,11 @@
-import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/core';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { writeChangeRows } from '../log/ChangeLogWriter.js';
 import { primaryKeyOf } from '../util/primaryKey.js';
 import { currentSynchroOrigin, isSynchroLogDisabled } from './context.js';
 import { deletedRowKeys } from './deleteSnapshots.js';
-import { entityNameOf, type SynchroRuntime } from './SynchroRuntime.js';
 import { runtimeOf } from './runtimeOf.js';
+import { entityNameOf } from './SynchroRuntime.js';
 
 /**
  * Logs the rows matching `where` as changed, for writes that bypass the unit of work (`nativeUpdate`,
@@ -23,18 +23,26 @@ import { runtimeOf } from './runtimeOf.js';
  */
 export async function logChanges(
   em: EntityManager,
-  entity: EntityClass<any> | string,
+  entity: EntityName<any> | string,
   where: object,
   action: 'create' | 'update' | 'delete' = 'update',
 ): Promise<number> {
   const runtime = runtimeOf(em, 'LOCAL');
   const name = entityNameOf(entity);
   const meta = [...em.getMetadata().getAll().values()].find((m) => m.className === name);
-  if (!meta) throw SynchroConfigError.unknownEntity(name, [...em.getMetadata().getAll().values()].map((m) => m.className));
+  if (!meta)
+    throw SynchroConfigError.unknownEntity(
+      name,
+      [...em.getMetadata().getAll().values()].map((m) => m.className),
+    );
   if (!runtime.capture || isSynchroLogDisabled() || !runtime.isWatched(meta, em.getMetadata())) return 0;
   const reader = em.fork({ keepTransactionContext: true, clear: true, flushMode: 'commit' });
-  const rows = await reader.find(meta.class, where as FilterQuery<object>, action === 'delete' ? {} : { fields: meta.primaryKeys as never[] });
-  const keys = action === 'delete' ? await deletedRowKeys(reader, meta.className, rows, runtime as SynchroRuntime) : null;
+  const rows = await reader.find(
+    meta.class,
+    where as FilterQuery<object>,
+    action === 'delete' ? {} : { fields: meta.primaryKeys as never[] },
+  );
+  const keys = action === 'delete' ? await deletedRowKeys(reader, meta, rows, runtime) : null;
   const changes = rows.map((row, i) => ({
     entity: meta.className,
     action,

@@ -26,6 +26,14 @@ export class SynchroConfigError extends SynchroError {
     );
   }
 
+  /** An entity logged on LOCAL is not part of the REMOTE config. */
+  static missingOnRemote(entity: string): SynchroConfigError {
+    return new SynchroConfigError(
+      `Entity '${entity}' has logged changes but is not in the REMOTE config: add it to the REMOTE entities ` +
+        '(both sides must run the same model), or stop watching it with SynchroOptions.entities.',
+    );
+  }
+
   /** A synchro table is missing from the database. */
   static tablesMissing(side: string, cause?: unknown): SynchroConfigError {
     return new SynchroConfigError(
@@ -35,8 +43,29 @@ export class SynchroConfigError extends SynchroError {
     );
   }
 
+  /**
+   * @internal Runs `fn`, turning "no such table" errors about the synchro tables into
+   * {@link SynchroConfigError.tablesMissing}.
+   */
+  static async guardTables<T>(side: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (
+        /synchro_\w+/.test(message) &&
+        /no such table|does not exist|doesn't exist|undefined table/i.test(message)
+      ) {
+        throw SynchroConfigError.tablesMissing(side, e);
+      }
+      throw e;
+    }
+  }
+
   /** An option has a value that cannot work. */
   static invalidOption(option: string, value: unknown, expected: string): SynchroConfigError {
-    return new SynchroConfigError(`Invalid SynchroOptions.${option}: ${JSON.stringify(value)}; expected ${expected}.`);
+    return new SynchroConfigError(
+      `Invalid SynchroOptions.${option}: ${JSON.stringify(value)}; expected ${expected}.`,
+    );
   }
 }

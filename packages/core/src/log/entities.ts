@@ -31,6 +31,8 @@ export const SynchroNode = defineEntity({
   properties: {
     name: p.string().length(16).primary(),
     nodeId: p.string().length(36),
+    /** Every log id up to this one was dropped by `resetSynchro()`: readers start above it. */
+    floor: p.bigint('number').default(0),
     createdAt: p.datetime(3),
   },
 });
@@ -92,4 +94,6 @@ export const SynchroRun = defineEntity({
 export const SYNCHRO_ENTITIES = [SynchroChange, SynchroNode, SynchroCheckpoint, SynchroReference, SynchroRun];
 
 /** Names of the synchro entities, never logged or synced themselves. */
-export const SYNCHRO_ENTITY_NAMES: ReadonlySet<string> = new Set(SYNCHRO_ENTITIES.map((e) => e.meta.className));
+export const SYNCHRO_ENTITY_NAMES: ReadonlySet<string> = new Set(
+  SYNCHRO_ENTITIES.map((e) => e.meta.className),
+);

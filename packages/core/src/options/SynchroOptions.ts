@@ -1,4 +1,4 @@
-import type { EntityClass } from '@mikro-orm/core';
+import type { EntityName } from '@mikro-orm/core';
 import type { ConflictPolicy } from '../conflicts/ConflictPolicy.js';
 
 /** Options of {@link withSynchro}: what to log, where it syncs to, and how rows are recognised there. */
@@ -10,7 +10,7 @@ export interface SynchroOptions {
    */
   remote?: string | null;
   /** Watched entities: class or entity name. @default every user entity of the config */
-  entities?: (EntityClass<any> | string)[];
+  entities?: (EntityName<any> | string)[];
   /** entity name -> property names never synchronized (created on REMOTE with defaults, kept on update). */
   skip?: Record<string, string[]>;
   /** entity name -> natural key properties (overrides NaturalKeyEntity / repository / unique inference). */

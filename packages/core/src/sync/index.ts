@@ -1,1 +1,4 @@
-export {};
+export * from './reset.js';
+export * from './SyncReport.js';
+export * from './status.js';
+export * from './synchronize.js';

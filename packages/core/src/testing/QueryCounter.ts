@@ -24,7 +24,6 @@ export class QueryCounter {
 
   /** Returns a copy of `config` whose logger reports every statement to this counter. */
   attach<T extends Partial<Options>>(config: T): T {
-    const counter = this;
     const inner = config.loggerFactory ?? DefaultLogger.create;
     const loggerFactory = (options: LoggerOptions): Logger => {
       const logger = inner(options);
@@ -35,7 +34,7 @@ export class QueryCounter {
         setDebugMode: (mode: boolean | LoggerNamespace[]) => logger.setDebugMode(mode),
         isEnabled: (ns: LoggerNamespace, ctx?: LogContext) => logger.isEnabled(ns, ctx),
         logQuery: (ctx: { query: string } & LogContext) => {
-          counter.record(ctx.query, ctx.connection?.name);
+          this.record(ctx.query, ctx.connection?.name);
           logger.logQuery(ctx);
         },
       };

@@ -1,0 +1,69 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { dialectOf } from './dialect.js';
+import type { SynchroHole } from './entities.js';
+
+/**
+ * @internal Gap-free reading. Log ids are assigned when a row is inserted, but transactions commit in another
+ * order (PostgreSQL, MariaDB): a reader may see id 12 before id 11 exists. An id skipped by a read is kept as
+ * a *hole* and read again until every transaction that was in flight when it was seen has ended; only then
+ * is a still missing id known to be rolled back. The marker says when that is, per dialect:
+ * - PostgreSQL/PGlite: `xmax` of the snapshot at detection; closed once the current snapshot's `xmin` ≥ it.
+ * - MariaDB/MySQL: the database time at detection; closed once no InnoDB transaction started before it runs.
+ * - SQLite: one writer at a time, so every committed id is below any uncommitted one: closed at once.
+ */
+export async function holeMarker(em: EntityManager): Promise<string | number | null> {
+  const conn = em.getConnection();
+  const ctx = em.getTransactionContext();
+  switch (dialectOf(em)) {
+    case 'postgres': {
+      const [row] = await conn.execute<{ x: string }[]>(
+        'select pg_snapshot_xmax(pg_current_snapshot())::text as x',
+        [],
+        'all',
+        ctx,
+      );
+      return row.x;
+    }
+    case 'mysql': {
+      const [row] = await conn.execute<{ t: string }[]>('select cast(now(6) as char) as t', [], 'all', ctx);
+      return row.t;
+    }
+    default:
+      return null;
+  }
+}
+
+/** @internal Which of `holes` can no longer be filled (checked BEFORE the log is read again). */
+export async function closableHoles(em: EntityManager, all: SynchroHole[]): Promise<Set<number>> {
+  // 'deferred' holes are changes a run filtered out with `entities`: they stay until a run applies them.
+  const holes = all.filter((h) => h.until !== 'deferred');
+  if (holes.length === 0) return new Set();
+  const conn = em.getConnection();
+  const ctx = em.getTransactionContext();
+  switch (dialectOf(em)) {
+    case 'postgres': {
+      const [row] = await conn.execute<{ x: string }[]>(
+        'select pg_snapshot_xmin(pg_current_snapshot())::text as x',
+        [],
+        'all',
+        ctx,
+      );
+      const xmin = BigInt(row.x);
+      return new Set(holes.filter((h) => BigInt(h.until) <= xmin).map((h) => h.id));
+    }
+    case 'mysql': {
+      const [row] = await conn.execute<{ t: string | null }[]>(
+        'select cast(min(trx_started) as char) as t from information_schema.innodb_trx',
+        [],
+        'all',
+        ctx,
+      );
+      // trx_started has second precision: a transaction started in the same second keeps the hole open.
+      return new Set(
+        holes.filter((h) => row.t == null || row.t > String(h.until).slice(0, 19)).map((h) => h.id),
+      );
+    }
+    default:
+      return new Set(holes.map((h) => h.id));
+  }
+}

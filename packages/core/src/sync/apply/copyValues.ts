@@ -1,0 +1,57 @@
+import { type EntityMetadata, type EntityProperty, Reference, ReferenceKind } from '@mikro-orm/core';
+
+/** @internal How a LOCAL property is carried to REMOTE. */
+export type CarriedKind = 'value' | 'relation';
+
+/** @internal The properties a sync writes on REMOTE, and how. */
+export function carriedProperties(
+  meta: EntityMetadata,
+  skip: readonly string[],
+): [EntityProperty, CarriedKind][] {
+  const carried: [EntityProperty, CarriedKind][] = [];
+  for (const prop of meta.props) {
+    if (skip.includes(prop.name) || prop.persist === false || prop.formula || prop.version) continue;
+    if (prop.embedded) continue; // inlined child of an embedded property: carried with its parent
+    if (
+      prop.primary &&
+      (prop.autoincrement || prop.defaultRaw || prop.generated) &&
+      prop.kind === ReferenceKind.SCALAR
+    )
+      continue;
+    switch (prop.kind) {
+      case ReferenceKind.SCALAR:
+      case ReferenceKind.EMBEDDED:
+        carried.push([prop, 'value']);
+        break;
+      case ReferenceKind.MANY_TO_ONE:
+        carried.push([prop, 'relation']);
+        break;
+      case ReferenceKind.ONE_TO_ONE:
+        if (prop.owner) carried.push([prop, 'relation']);
+        break;
+      default:
+        break; // collections are synced through `link` changes
+    }
+  }
+  return carried;
+}
+
+/** @internal A copy of a JS value that shares nothing mutable with the LOCAL entity. */
+export function cloneValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Buffer.isBuffer(value)) return Buffer.from(value);
+  if (Array.isArray(value)) return value.map(cloneValue);
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'function') copy[k] = cloneValue(v);
+  }
+  return copy;
+}
+
+/** @internal The entity a relation property points to (unwrapping `Ref`), or null. */
+export function relationTarget(entity: object, prop: EntityProperty): object | null {
+  const value = (entity as Record<string, unknown>)[prop.name];
+  if (value == null) return null;
+  return Reference.unwrapReference(value as object);
+}

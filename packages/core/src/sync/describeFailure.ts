@@ -1,0 +1,32 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { NaturalKeyError } from '../errors/NaturalKeyError.js';
+
+/** @internal One entry of `SyncReport.errors`. */
+export interface SyncFailure {
+  entity: string;
+  key: unknown;
+  message: string;
+}
+
+/**
+ * @internal Turns an error that aborted a batch into a report entry naming entity, key and cause. Database
+ * errors name the table in their SQL; the entity is looked up from it.
+ */
+export function describeFailure(error: unknown, remote: EntityManager): SyncFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof NaturalKeyError) {
+    const e = error as NaturalKeyError & { entity?: string; key?: unknown };
+    return { entity: e.entity ?? 'unknown', key: e.key ?? null, message };
+  }
+  const table = /(?:insert into|update|delete from)\s+[`"[]?(?:\w+[`"\]]?\.)?[`"[]?(\w+)/i.exec(message)?.[1];
+  const meta = table
+    ? [...remote.getMetadata().getAll().values()].find((m) => m.tableName === table || m.collection === table)
+    : undefined;
+  const keyMatch = /\b(?:Key|DETAIL:\s+Key)\s*\(([^)]*)\)=\(([^)]*)\)/i.exec(message);
+  const duplicate = /Duplicate entry '([^']*)'/i.exec(message);
+  return {
+    entity: meta?.className ?? table ?? 'unknown',
+    key: keyMatch ? { [keyMatch[1]]: keyMatch[2] } : (duplicate?.[1] ?? null),
+    message: `REMOTE rejected the batch: ${message}`,
+  };
+}

@@ -1,0 +1,187 @@
+import { type EntityManager, type EntityMetadata, ReferenceKind } from '@mikro-orm/core';
+import { SynchroReference } from '../../log/entities.js';
+import { findByNaturalKeys } from '../../natural-keys/findByNaturalKeys.js';
+import type { NaturalKeyResolveOptions } from '../../natural-keys/NaturalKeyDefinition.js';
+import { naturalKeyString } from '../../natural-keys/naturalKeyString.js';
+import { naturalKeyValues } from '../../natural-keys/naturalKeyValues.js';
+import { resolveNaturalKey } from '../../natural-keys/resolveNaturalKey.js';
+import { chunkByParameters } from '../../util/parameterLimit.js';
+import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
+import { hasGeneratedPk, pkWeight, pkWhere } from './pkWhere.js';
+
+/** @internal How a LOCAL row was matched on REMOTE. */
+export type MatchedBy = 'reference' | 'natural-key' | 'primary-key';
+
+/** @internal A LOCAL row resolved on REMOTE: the managed REMOTE entity, or null when it has to be created. */
+export interface Resolved {
+  remote: object | null;
+  by?: MatchedBy;
+}
+
+/**
+ * @internal Finds the REMOTE rows of many LOCAL rows of one entity with bulk queries: the reference table
+ * first, then the natural key, then (for application-assigned keys only) the primary key. Every REMOTE row
+ * found is loaded once, into `tx`'s identity map, so relations to it resolve without another query.
+ */
+export class RemoteResolver {
+  constructor(
+    private readonly local: EntityManager,
+    private readonly tx: EntityManager,
+    private readonly source: string,
+    private readonly keys: NaturalKeyResolveOptions,
+  ) {}
+
+  async resolve(
+    localMeta: EntityMetadata,
+    remoteMeta: EntityMetadata,
+    rows: Map<string, object>,
+    remotePkOf: (localRow: object) => unknown | undefined,
+  ): Promise<Map<string, Resolved>> {
+    const result = new Map<string, Resolved>();
+    const refs = await this.references(localMeta.className, [...rows.keys()]);
+    const byRemotePk = new Map<string, string>();
+    for (const [pkKey, remotePk] of refs) byRemotePk.set(keyString(remotePk), pkKey);
+    for (const remote of await this.loadByPk(remoteMeta, [...refs.values()])) {
+      const pkKey = byRemotePk.get(keyString(primaryKeyOf(remote)));
+      if (pkKey) result.set(pkKey, { remote, by: 'reference' });
+    }
+
+    let missing = [...rows.keys()].filter((k) => !result.has(k));
+    const definition = missing.length ? resolveNaturalKey(localMeta, this.keys) : null;
+    if (definition) {
+      const entities = missing.map((k) => rows.get(k)!);
+      const values = await naturalKeyValues(this.local, localMeta.class, entities, this.keys);
+      const found = await findByNaturalKeys(this.tx, remoteMeta.class, values, {
+        ...this.keys,
+        side: 'REMOTE',
+      });
+      missing.forEach((pkKey, i) => {
+        const remote = found.get(naturalKeyString(values[i]));
+        if (remote) result.set(pkKey, { remote, by: 'natural-key' });
+      });
+      missing = missing.filter((k) => !result.has(k));
+    }
+
+    if (missing.length && !hasGeneratedPk(localMeta)) {
+      const wanted = new Map<string, string>();
+      for (const pkKey of missing) {
+        const remotePk = remotePkOf(rows.get(pkKey)!);
+        if (remotePk !== undefined) wanted.set(keyString(remotePk), pkKey);
+      }
+      const pks = [...wanted.keys()].map((k) => JSON.parse(k));
+      for (const remote of await this.loadByPk(remoteMeta, pks)) {
+        const pkKey = wanted.get(keyString(primaryKeyOf(remote)));
+        if (pkKey) result.set(pkKey, { remote, by: 'primary-key' });
+      }
+    }
+    for (const pkKey of rows.keys()) if (!result.has(pkKey)) result.set(pkKey, { remote: null });
+    return result;
+  }
+
+  /**
+   * REMOTE rows of LOCAL rows that no longer exist: through the reference, else the natural key stored with
+   * the delete, else (application-assigned keys) the primary key with FK components mapped by reference.
+   */
+  async resolveDeleted(
+    localMeta: EntityMetadata,
+    remoteMeta: EntityMetadata,
+    rows: { pk: unknown; pkKey: string; deletedKey: unknown[] | null }[],
+  ): Promise<Map<string, object>> {
+    const result = new Map<string, object>();
+    const refs = await this.references(
+      localMeta.className,
+      rows.map((r) => r.pkKey),
+    );
+    const byRemotePk = new Map([...refs].map(([pkKey, remotePk]) => [keyString(remotePk), pkKey]));
+    for (const remote of await this.loadByPk(remoteMeta, [...refs.values()])) {
+      const pkKey = byRemotePk.get(keyString(primaryKeyOf(remote)));
+      if (pkKey) result.set(pkKey, remote);
+    }
+    const withKey = rows.filter((r) => !result.has(r.pkKey) && r.deletedKey);
+    if (withKey.length && resolveNaturalKey(localMeta, this.keys)) {
+      const keys = withKey.map((r) => r.deletedKey!);
+      const found = await findByNaturalKeys(this.tx, remoteMeta.class, keys, {
+        ...this.keys,
+        side: 'REMOTE',
+      });
+      for (const r of withKey) {
+        const remote = found.get(naturalKeyString(r.deletedKey!));
+        if (remote) result.set(r.pkKey, remote);
+      }
+    }
+    const rest = rows.filter((r) => !result.has(r.pkKey));
+    if (rest.length && !hasGeneratedPk(localMeta)) {
+      const mapped = await this.remapPks(
+        localMeta,
+        rest.map((r) => r.pk),
+      );
+      const wanted = new Map<string, string>();
+      rest.forEach((r, i) => {
+        if (mapped[i] !== undefined) wanted.set(keyString(mapped[i]), r.pkKey);
+      });
+      for (const remote of await this.loadByPk(
+        remoteMeta,
+        [...wanted.keys()].map((k) => JSON.parse(k)),
+      )) {
+        const pkKey = wanted.get(keyString(primaryKeyOf(remote)));
+        if (pkKey) result.set(pkKey, remote);
+      }
+    }
+    return result;
+  }
+
+  /** LOCAL primary keys with their FK components replaced by the REMOTE keys recorded in the references. */
+  private async remapPks(meta: EntityMetadata, pks: unknown[]): Promise<(unknown | undefined)[]> {
+    const props = meta.primaryKeys.map((name) => meta.properties[name]);
+    if (props.every((p) => p.kind === ReferenceKind.SCALAR)) return pks;
+    const parts = pks.map((pk) => (meta.compositePK ? (pk as unknown[]) : [pk]));
+    const maps: (Map<string, unknown> | null)[] = [];
+    for (const [i, p] of props.entries()) {
+      const keys = parts.map((values) => keyString(values[i]));
+      maps.push(
+        p.kind === ReferenceKind.SCALAR ? null : await this.references(p.targetMeta!.className, keys),
+      );
+    }
+    return parts.map((values) => {
+      const mapped = values.map((v, i) => (maps[i] ? maps[i]!.get(keyString(v)) : v));
+      if (mapped.some((v) => v === undefined)) return undefined;
+      return meta.compositePK ? mapped.flat() : mapped[0];
+    });
+  }
+
+  /** REMOTE primary keys recorded for LOCAL keys of `entity`. */
+  async references(entity: string, pkKeys: string[]): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    for (const chunk of chunkByParameters(this.tx.getPlatform(), pkKeys, 1)) {
+      const rows = await this.tx.find(
+        SynchroReference,
+        { source: this.source, entity, localPk: { $in: chunk } },
+        { disableIdentityMap: true },
+      );
+      for (const row of rows) found.set(row.localPk, row.remotePk);
+    }
+    return found;
+  }
+
+  /** Loads REMOTE rows by primary key into the identity map (rows already managed cost no query). */
+  async loadByPk(meta: EntityMetadata, pks: unknown[]): Promise<object[]> {
+    const uow = this.tx.getUnitOfWork();
+    const loaded: object[] = [];
+    const query: unknown[] = [];
+    for (const pk of pks) {
+      const managed = uow.getById(meta.class, (meta.compositePK ? pk : [pk]) as never);
+      if (
+        managed &&
+        (managed as { __helper?: { __initialized?: boolean } }).__helper?.__initialized !== false
+      ) {
+        loaded.push(managed);
+      } else {
+        query.push(pk);
+      }
+    }
+    for (const chunk of chunkByParameters(this.tx.getPlatform(), query, pkWeight(meta))) {
+      loaded.push(...(await this.tx.find(meta.class, pkWhere(meta, chunk) as never)));
+    }
+    return loaded;
+  }
+}

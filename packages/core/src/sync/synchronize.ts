@@ -1,0 +1,166 @@
+import type { EntityManager, EntityName, MikroORM } from '@mikro-orm/core';
+import { emOf, runtimeOf } from '../capture/runtimeOf.js';
+import { entityNameOf } from '../capture/SynchroRuntime.js';
+import type { ConflictPolicy } from '../conflicts/ConflictPolicy.js';
+import { SynchroConfigError } from '../errors/SynchroConfigError.js';
+import { SynchroRun } from '../log/entities.js';
+import { countPending, type LogPosition, readLogBatch } from '../log/LogReader.js';
+import { nodeIdOf, nodeOf } from '../log/nodeId.js';
+import { BatchSync } from './apply/BatchSync.js';
+import { Checkpoint } from './checkpoint/Checkpoint.js';
+import { describeFailure } from './describeFailure.js';
+import { SyncContext } from './SyncContext.js';
+import { emptyReport, type SyncProgress, type SyncReport } from './SyncReport.js';
+
+/** Options of one {@link synchronize} run. */
+export interface SynchronizeOptions {
+  /** Compute and report everything, write nothing on either side. @default false */
+  dryRun?: boolean;
+  /** Sync only these entities; changes of the others stay pending for a later run. @default every watched entity */
+  entities?: (EntityName<any> | string)[];
+  /** Log entries per batch (one REMOTE transaction each). @default SynchroOptions.batchSize, else 1000 */
+  batchSize?: number;
+  /** Conflict policy for this run, global or per entity. @default SynchroOptions.conflicts */
+  conflicts?: ConflictPolicy | Record<string, ConflictPolicy>;
+  /** Called after every batch. */
+  onProgress?: (p: SyncProgress) => void;
+}
+
+/** Marks the rollback of a dry run's batch transaction. */
+class DryRunRollback extends Error {}
+
+/**
+ * Applies every change logged on `local` since its checkpoint for `remote` to `remote`, in batches, and
+ * returns a report. A REMOTE that never synced starts from the beginning of the log. Each batch is one REMOTE
+ * transaction holding the rows, the references and the checkpoint, so a crash loses and repeats nothing.
+ *
+ * Pass a REMOTE `EntityManager` (instead of the ORM) to have entities it already manages updated in place.
+ *
+ * @example
+ * const report = await synchronize(officeOrm, serverOrm);
+ * if (report.status === 'failed') console.error(report.errors);
+ */
+export async function synchronize(
+  local: MikroORM | EntityManager,
+  remote: MikroORM | EntityManager | null | undefined,
+  options: SynchronizeOptions = {},
+): Promise<SyncReport> {
+  const started = Date.now();
+  const report = emptyReport();
+  const localEm = emOf(local);
+  const localRuntime = runtimeOf(localEm, 'LOCAL');
+  const remoteName = localRuntime.options.remote;
+  if (remote == null) throw SynchroConfigError.noRemote(typeof remoteName === 'string' ? remote : remoteName);
+  if (typeof remoteName !== 'string') throw SynchroConfigError.noRemote(remoteName);
+  const remoteEm = emOf(remote);
+  runtimeOf(remoteEm, 'REMOTE');
+  const dryRun = options.dryRun ?? false;
+  const batchSize = options.batchSize ?? localRuntime.options.batchSize ?? 1000;
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) {
+    throw SynchroConfigError.invalidOption('batchSize', batchSize, 'a positive integer');
+  }
+
+  const source = await SynchroConfigError.guardTables('LOCAL', () => nodeIdOf(localEm, !dryRun));
+  const target = await SynchroConfigError.guardTables('REMOTE', () => nodeIdOf(remoteEm, !dryRun));
+  const checkpoint = new Checkpoint(remoteEm, source ?? 'dry-run', crypto.randomUUID());
+  const floor = (await nodeOf(localEm))?.floor ?? 0;
+  const stored = source ? await checkpoint.read() : { lastId: 0, holes: [] };
+  let position: LogPosition = {
+    lastId: Math.max(stored.lastId, floor),
+    holes: stored.holes.filter((h) => h.id > floor),
+  };
+  const total = sum(await countPending(localEm, position, target));
+  if (total === 0) {
+    report.durationMs = Date.now() - started;
+    return report;
+  }
+
+  const only = options.entities ? new Set(options.entities.map(entityNameOf)) : null;
+  const ctx = new SyncContext(localEm, remoteEm, localRuntime, source ?? 'dry-run', report, dryRun);
+  if (!dryRun) await checkpoint.acquire();
+  let done = 0;
+  let applied = 0;
+  try {
+    for (;;) {
+      // Open holes are read again once per run, by its first batch.
+      const batch = await readLogBatch(localEm, position, batchSize, done === 0);
+      if (batch.changes.length === 0) break;
+      const changes = batch.changes.filter((c) => c.origin !== target && (!only || only.has(c.entity)));
+      const deferred = only ? batch.changes.filter((c) => !only.has(c.entity) && c.origin !== target) : [];
+      const next: LogPosition = {
+        lastId: batch.next.lastId,
+        holes: [...batch.next.holes, ...deferred.map((c) => ({ id: c.id, until: 'deferred' }))],
+      };
+      try {
+        await applyBatch(ctx, local, remote, changes, next, checkpoint, dryRun);
+      } catch (error) {
+        report.errors.push(describeFailure(error, remoteEm));
+        break;
+      }
+      applied += changes.length;
+      done += batch.changes.length;
+      position = next;
+      options.onProgress?.({ done: Math.min(done, total), total, entity: batch.changes.at(-1)?.entity });
+    }
+  } finally {
+    if (!dryRun) await checkpoint.release();
+  }
+  report.status = report.errors.length
+    ? 'failed'
+    : report.conflicts.some((c) => c.resolution === 'pending')
+      ? 'conflicts'
+      : applied > 0
+        ? 'synced'
+        : 'no-changes';
+  report.durationMs = Date.now() - started;
+  if (!dryRun) await recordRun(localEm, remoteName, started, report);
+  return report;
+}
+
+async function applyBatch(
+  ctx: SyncContext,
+  local: MikroORM | EntityManager,
+  remote: MikroORM | EntityManager,
+  changes: Parameters<BatchSync['run']>[0],
+  next: LogPosition,
+  checkpoint: Checkpoint,
+  dryRun: boolean,
+): Promise<void> {
+  // A fresh LOCAL context per batch keeps memory flat; a caller's REMOTE EntityManager is used as is, so
+  // the entities it manages are the ones updated (never shadowed by a second copy).
+  const localBatch = emOf(local).fork({ clear: true });
+  const remoteBatch = 'getUnitOfWork' in remote ? remote : remote.em.fork({ clear: true });
+  try {
+    await remoteBatch.transactional(async (tx) => {
+      const counts = await new BatchSync(ctx, localBatch, tx).run(changes);
+      ctx.report.created += counts.created;
+      ctx.report.updated += counts.updated;
+      ctx.report.deleted += counts.deleted;
+      if (dryRun) throw new DryRunRollback();
+      await checkpoint.save(tx, next);
+    });
+  } catch (error) {
+    if (!(error instanceof DryRunRollback)) throw error;
+  }
+}
+
+async function recordRun(
+  em: EntityManager,
+  remote: string,
+  started: number,
+  report: SyncReport,
+): Promise<void> {
+  const fork = em.fork({ clear: true });
+  fork.create(SynchroRun, {
+    remote,
+    startedAt: new Date(started),
+    finishedAt: new Date(),
+    status: report.status,
+    report: { ...report },
+  });
+  await fork.flush();
+}
+
+function sum(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
