@@ -36,16 +36,21 @@ export class NaturalKeyError extends SynchroError {
     side?: string,
   ): NaturalKeyError {
     return new NaturalKeyError(
-      `Natural key for ${describe(entity, properties, key)} matched ${count} rows${on(side)}; ` +
+      `Natural key for ${entity} ${keyText(properties, key)} matched ${count} rows${on(side)}; ` +
         'declare allowMany or choose a unique key',
       { entity, properties, key, count },
     );
   }
 
   /** `getByNaturalKey()` found no row. */
-  static notFound(entity: string, properties: readonly string[], key: readonly unknown[], side?: string): NaturalKeyError {
+  static notFound(
+    entity: string,
+    properties: readonly string[],
+    key: readonly unknown[],
+    side?: string,
+  ): NaturalKeyError {
     return new NaturalKeyError(
-      `No ${entity} found for natural key ${describe(entity, properties, key).slice(entity.length + 1)}${on(side)}; ` +
+      `No ${entity} found for natural key ${keyText(properties, key)}${on(side)}; ` +
         'check the key values, or use findByNaturalKey() to get null instead',
       { entity, properties, key, count: 0 },
     );
@@ -57,7 +62,9 @@ export class NaturalKeyError extends SynchroError {
       candidates.length > 1
         ? `it has several unique constraints (${candidates.map((c) => `(${c.join(', ')})`).join(', ')}), so none is inferred`
         : 'none is declared and it has no single unique constraint to infer it from';
-    return new NaturalKeyError(`${entity} has no natural key: ${why}; declare one with ${DECLARE}`, { entity });
+    return new NaturalKeyError(`${entity} has no natural key: ${why}; declare one with ${DECLARE}`, {
+      entity,
+    });
   }
 
   /** A natural key declaration names no property. */
@@ -130,10 +137,15 @@ export class NaturalKeyError extends SynchroError {
   }
 
   /** A relation component of a key is neither an entity, a reference, null, nor a natural-key array. */
-  static invalidRelationValue(entity: string, property: string, target: string, value: unknown): NaturalKeyError {
+  static invalidRelationValue(
+    entity: string,
+    property: string,
+    target: string,
+    value: unknown,
+  ): NaturalKeyError {
     return new NaturalKeyError(
-      `Natural key for ${entity}: value ${format([value]).slice(1, -1)} of relation '${property}' is not a ${target}; ` +
-        `pass a ${target} entity or reference, null, or the natural key array of ${target}`,
+      `Natural key for ${entity}: relation '${property}' (to ${target}) got ${format([value]).slice(1, -1)}; ` +
+        `pass an entity or reference of ${target}, null, or the natural key array of ${target}`,
       { entity, properties: [property] },
     );
   }
@@ -149,11 +161,12 @@ export class NaturalKeyError extends SynchroError {
   }
 
   /** The synchronous `naturalKey()` met a relation that is not loaded. */
-  static notLoaded(entity: string, property: string, target: string): NaturalKeyError {
+  static notLoaded(entity: string, property: string | undefined, target: string): NaturalKeyError {
+    const what = property === undefined ? 'the entity itself' : `relation '${property}' (${target})`;
     return new NaturalKeyError(
-      `Cannot compute the natural key of ${entity}: relation '${property}' (${target}) is not loaded; ` +
+      `Cannot compute the natural key of ${entity}: ${what} is not loaded; ` +
         'populate it first, or use naturalKeyValues(em, ...) which loads it',
-      { entity, properties: [property] },
+      { entity, properties: property === undefined ? [] : [property] },
     );
   }
 
@@ -187,14 +200,15 @@ export class NaturalKeyError extends SynchroError {
   /** `naturalKeyRepository()` got no property. */
   static emptyRepositoryKey(): NaturalKeyError {
     return new NaturalKeyError(
-      'naturalKeyRepository() needs at least one key property, e.g. naturalKeyRepository<Book>([\'author\', \'title\'])',
+      "naturalKeyRepository() needs at least one key property, e.g. naturalKeyRepository<Book>(['author', 'title'])",
       { entity: '(repository)' },
     );
   }
 
   /** `naturalKeyRepository()` got a base that is not an EntityRepository subclass. */
   static invalidBase(base: unknown): NaturalKeyError {
-    const name = typeof base === 'function' ? base.name || '(anonymous class)' : JSON.stringify(base) ?? String(base);
+    const name =
+      typeof base === 'function' ? base.name || '(anonymous class)' : (JSON.stringify(base) ?? String(base));
     return new NaturalKeyError(
       `naturalKeyRepository() base must be EntityRepository or a subclass of it (from @mikro-orm/core or ` +
         `@mikro-orm/sql), got ${name}; extend EntityRepository in your custom repository`,
@@ -207,18 +221,21 @@ function on(side?: string): string {
   return side ? ` on ${side}` : '';
 }
 
-/** `Person (firstName, lastName) = ("Ann", "Lee")` */
-function describe(entity: string, properties: readonly string[], key: readonly unknown[]): string {
-  return `${entity} (${properties.join(', ')}) = ${format(key)}`;
+/** `(firstName, lastName) = ("Ann", "Lee")` */
+function keyText(properties: readonly string[], key: readonly unknown[]): string {
+  return `(${properties.join(', ')}) = ${format(key)}`;
 }
 
-/** @internal JSON-like rendering of key values that also handles Date and bigint. */
-export function format(key: readonly unknown[]): string {
+/** JSON-like rendering of key values that also handles Date and bigint. */
+function format(key: readonly unknown[]): string {
   const parts = key.map((v) => {
     if (Array.isArray(v)) return format(v);
     if (v instanceof Date) return JSON.stringify(v.toISOString());
     if (typeof v === 'bigint') return v.toString();
     if (v === undefined) return 'undefined';
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) !== Object.prototype) {
+      return `[${v.constructor?.name ?? 'object'}]`;
+    }
     try {
       return JSON.stringify(v) ?? String(v);
     } catch {

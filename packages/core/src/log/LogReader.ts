@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { type EntityManager, raw } from '@mikro-orm/core';
 import { sqlEm } from '../util/sqlEm.js';
 import { SynchroChange, type SynchroHole } from './entities.js';
 import { closableHoles, holeMarker } from './holes.js';
@@ -89,7 +89,7 @@ export async function countPending(
     : range;
   const rows = await sqlEm(fork)
     .createQueryBuilder(SynchroChange)
-    .select(['entity', 'count(*) as n'])
+    .select(['entity', raw('count(*) as n')])
     .where(where)
     .groupBy('entity')
     .execute<{ entity: string; n: number | string }[]>('all', false);

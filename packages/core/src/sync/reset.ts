@@ -1,4 +1,4 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { type EntityManager, type MikroORM, raw } from '@mikro-orm/core';
 import { emOf, runtimeOf } from '../capture/runtimeOf.js';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SynchroChange, SynchroNode } from '../log/entities.js';
@@ -19,7 +19,7 @@ export async function resetSynchro(orm: MikroORM | EntityManager): Promise<void>
   await em.fork({ clear: true }).transactional(async (tx) => {
     const [row] = await sqlEm(tx)
       .createQueryBuilder(SynchroChange)
-      .select(['max(id) as top'])
+      .select([raw('max(id) as top')])
       .execute<{ top: number | string | null }[]>('all', false);
     const top = Number(row?.top ?? 0);
     await tx.nativeDelete(SynchroChange, { id: { $lte: top } });

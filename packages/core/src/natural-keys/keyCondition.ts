@@ -1,0 +1,72 @@
+import { type EntityMetadata, type EntityProperty, ReferenceKind } from '@mikro-orm/core';
+import { groupsOf } from './chunkKeys.js';
+import type { KeyScope } from './KeyScope.js';
+import { fromKeyValue } from './keyScalars.js';
+import type { PlatformLimits } from './platformLimits.js';
+
+type Where = Record<string, unknown>;
+
+/**
+ * @internal One `where` matching any of the normalized `keys` of `meta`. Relation components match through
+ * the related entity's natural key (a nested condition, which MikroORM turns into a join), so keys taken from
+ * another database work; every relation path used is added to `paths`, for populating.
+ */
+export function keysCondition(
+  scope: KeyScope,
+  meta: EntityMetadata,
+  keys: readonly (readonly unknown[])[],
+  limits: PlatformLimits,
+  paths: Set<string>,
+): Where {
+  const { properties } = scope.definition(meta);
+  const single = meta.properties[properties[0] as keyof object] as EntityProperty;
+  let terms: Where[];
+  if (properties.length === 1 && single.kind === ReferenceKind.SCALAR) {
+    const values = keys.map((key) => fromKeyValue(single, key[0]));
+    const present = values.filter((v) => v !== null);
+    terms = groupsOf(present, limits.maxInList).map((group) => ({ [single.name]: { $in: group } }));
+    if (present.length < values.length) {
+      terms.push({ [single.name]: null });
+    }
+  } else {
+    terms = keys.map((key) => keyCondition(scope, meta, key, paths, ''));
+  }
+  return nestOr(terms, limits.maxOrTerms);
+}
+
+function keyCondition(
+  scope: KeyScope,
+  meta: EntityMetadata,
+  key: readonly unknown[],
+  paths: Set<string>,
+  prefix: string,
+): Where {
+  const where: Where = {};
+  scope.definition(meta).properties.forEach((name, i) => {
+    const prop = meta.properties[name as keyof object] as EntityProperty;
+    const value = key[i];
+    if (prop.kind === ReferenceKind.SCALAR) {
+      where[name] = fromKeyValue(prop, value);
+    } else if (value === null || value === undefined) {
+      where[name] = null;
+    } else {
+      paths.add(prefix + name);
+      where[name] = keyCondition(scope, prop.targetMeta!, value as unknown[], paths, `${prefix}${name}.`);
+    }
+  });
+  return where;
+}
+
+// A flat `or` of n terms is an expression n deep; SQLite refuses more than 1000, so long chains are nested.
+function nestOr(terms: Where[], size: number): Where {
+  if (terms.length === 1) {
+    return terms[0]!;
+  }
+  if (terms.length <= size) {
+    return { $or: terms };
+  }
+  return nestOr(
+    groupsOf(terms, size).map((group) => nestOr(group, size)),
+    size,
+  );
+}
