@@ -80,4 +80,71 @@ export const Note = defineEntity({
   },
 });
 
-export const MODEL = [Author, Book, Tag, Student, Course, Enrollment, Person, Note];
+/** No unique property at all: identity through the reference table only. */
+export const Memo = defineEntity({
+  name: 'Memo',
+  properties: {
+    id: p.integer().primary(),
+    text: p.string(),
+    pinned: p.boolean().default(false),
+    /** Skipped in some tests: REMOTE keeps its own value. */
+    views: p.integer().default(0),
+  },
+});
+
+/** Self-referencing many-to-one: parents must exist before children. */
+export const Category = defineEntity({
+  name: 'Category',
+  properties: {
+    id: p.integer().primary(),
+    name: p.string().unique(),
+    parent: () => p.manyToOne(Category).nullable(),
+  },
+});
+
+export const Address = defineEntity({
+  name: 'Address',
+  embeddable: true,
+  properties: {
+    street: p.string(),
+    city: p.string(),
+  },
+});
+
+export enum Kind {
+  Paper = 'paper',
+  Ebook = 'ebook',
+}
+
+/** One column of each JS value type carried across drivers. */
+export const Sample = defineEntity({
+  name: 'Sample',
+  properties: {
+    id: p.integer().primary(),
+    code: p.string().unique(),
+    flag: p.boolean(),
+    at: p.datetime(3),
+    day: p.date().nullable(),
+    data: p.json<Record<string, unknown>>(),
+    amount: p.decimal('number').precision(12).scale(3),
+    kind: p.enum(() => Kind),
+    address: () => p.embedded(Address),
+    big: p.bigint('number'),
+    ratio: p.double(),
+  },
+});
+
+export const MODEL = [
+  Author,
+  Book,
+  Tag,
+  Student,
+  Course,
+  Enrollment,
+  Person,
+  Note,
+  Memo,
+  Category,
+  Address,
+  Sample,
+];

@@ -1,4 +1,4 @@
-import type { EntityManager, EntityName, MikroORM } from '@mikro-orm/core';
+import { type EntityManager, type EntityName, FlushMode, type MikroORM } from '@mikro-orm/core';
 import { emOf, runtimeOf } from '../capture/runtimeOf.js';
 import { entityNameOf } from '../capture/SynchroRuntime.js';
 import type { ConflictPolicy } from '../conflicts/ConflictPolicy.js';
@@ -85,8 +85,10 @@ export async function synchronize(
       // Open holes are read again once per run, by its first batch.
       const batch = await readLogBatch(localEm, position, batchSize, done === 0);
       if (batch.changes.length === 0) break;
-      const changes = batch.changes.filter((c) => c.origin !== target && (!only || only.has(c.entity)));
-      const deferred = only ? batch.changes.filter((c) => !only.has(c.entity) && c.origin !== target) : [];
+      // Changes REMOTE itself made (applied here by a sync the other way) are never sent back.
+      const fresh = batch.changes.filter((c) => c.origin === null || c.origin !== target);
+      const changes = fresh.filter((c) => !only || only.has(c.entity));
+      const deferred = only ? fresh.filter((c) => !only.has(c.entity)) : [];
       const next: LogPosition = {
         lastId: batch.next.lastId,
         holes: [...batch.next.holes, ...deferred.map((c) => ({ id: c.id, until: 'deferred' }))],
@@ -128,10 +130,12 @@ async function applyBatch(
 ): Promise<void> {
   // A fresh LOCAL context per batch keeps memory flat; a caller's REMOTE EntityManager is used as is, so
   // the entities it manages are the ones updated (never shadowed by a second copy).
-  const localBatch = emOf(local).fork({ clear: true });
+  const localBatch = emOf(local).fork({ clear: true, flushMode: FlushMode.COMMIT });
   const remoteBatch = 'getUnitOfWork' in remote ? remote : remote.em.fork({ clear: true });
   try {
     await remoteBatch.transactional(async (tx) => {
+      // Lookups must not flush half-built rows: everything is written by one flush per batch.
+      tx.setFlushMode(FlushMode.COMMIT);
       const counts = await new BatchSync(ctx, localBatch, tx).run(changes);
       ctx.report.created += counts.created;
       ctx.report.updated += counts.updated;
