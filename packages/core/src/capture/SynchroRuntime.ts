@@ -11,7 +11,7 @@ export function entityNameOf(entity: EntityName<any> | string): string {
 }
 
 /** @internal Generated pivot tables of plain many-to-many properties (user pivot entities are watched). */
-function isGeneratedPivot(meta: EntityMetadata): boolean {
+export function isGeneratedPivot(meta: EntityMetadata): boolean {
   return !!meta.pivotTable && meta.className === meta.tableName;
 }
 

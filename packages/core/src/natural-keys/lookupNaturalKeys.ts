@@ -32,7 +32,9 @@ export async function lookupNaturalKeys<T extends object>(
   const normalized = await normalizeKeys(scope, meta, keys);
   const requested = normalized.map(naturalKeyString);
   const pending = new Map<string, unknown[]>();
-  normalized.forEach((key, i) => pending.set(requested[i]!, key));
+  normalized.forEach((key, i) => {
+    pending.set(requested[i]!, key);
+  });
   const found = new Map<string, T>();
   if (!definition.allowMany && pending.size > 0) {
     const index = identityMapIndex(scope, meta);
@@ -108,10 +110,10 @@ function pick(
   return matches[0]!;
 }
 
-function groupBy<T>(rows: readonly T[], keys: readonly unknown[][], toString: (key: unknown[]) => string) {
+function groupBy<T>(rows: readonly T[], keys: readonly unknown[][], keyString: (key: unknown[]) => string) {
   const groups = new Map<string, T[]>();
   rows.forEach((row, i) => {
-    const id = toString(keys[i]!);
+    const id = keyString(keys[i]!);
     const list = groups.get(id);
     if (list) {
       list.push(row);

@@ -36,7 +36,9 @@ export async function normalizeKeys(
   for (const [target, set] of entities) {
     const list = [...set];
     const values = await computeKeys(scope, target, list);
-    list.forEach((entity, i) => computed.set(entity, values[i]!));
+    list.forEach((entity, i) => {
+      computed.set(entity, values[i]!);
+    });
   }
   return keys.map((key) => normalize(scope, meta, key, (entity) => computed.get(entity)!));
 }

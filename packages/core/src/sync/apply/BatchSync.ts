@@ -17,6 +17,7 @@ import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
 import { RemoteResolver, type Resolved } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
 import { carriedProperties, cloneValue, relationTarget } from './copyValues.js';
+import { type UserPivot, userPivotOf } from './pivotEntity.js';
 
 /** @internal A LOCAL row the batch writes on REMOTE (changed, or an FK target missing there). */
 interface Upsert {
@@ -40,6 +41,7 @@ export class BatchSync {
   readonly #deletes: { meta: EntityMetadata; remoteMeta: EntityMetadata; row: RowChanges }[] = [];
   readonly #resolver: RemoteResolver;
   readonly #deletedRefs: { entity: string; localPk: string }[] = [];
+  readonly #pivots: (UserPivot & { remoteMeta: EntityMetadata; owners: Upsert[]; kept: Upsert[] })[] = [];
 
   constructor(
     private readonly ctx: SyncContext,
@@ -57,6 +59,7 @@ export class BatchSync {
     await this.resolveAll();
     this.writeValues();
     await this.writeLinks();
+    await this.prunePivotRows();
     await this.removeDeleted();
     const counts = this.count(changes.length);
     if (this.ctx.dryRun) return counts;
@@ -87,8 +90,24 @@ export class BatchSync {
     const linked = [...byPk.values()].filter((r) => r.links.size && locals.has(r.pkKey));
     const props = new Set(linked.flatMap((r) => [...r.links]));
     for (const prop of props) {
-      const owners = linked.filter((r) => r.links.has(prop)).map((r) => locals.get(r.pkKey)!);
-      await this.local.populate(owners as never[], [prop] as never[]);
+      const rows = linked.filter((r) => r.links.has(prop));
+      const owners = rows.map((r) => locals.get(r.pkKey)!);
+      const pivot = userPivotOf(this.local.getMetadata(), meta, prop);
+      if (!pivot) {
+        await this.local.populate(owners as never[], [prop] as never[]);
+        continue;
+      }
+      // Synced as pivot rows, with their extra columns; the collection itself is not rewritten.
+      for (const r of rows) r.links.delete(prop);
+      const pivotRemote = this.ctx.remoteMeta(pivot.pivotMeta.className);
+      const found = await this.local.find(pivot.pivotMeta.class, {
+        [pivot.ownerProp]: { $in: owners },
+      } as never);
+      const kept = found.map((row) =>
+        this.addUpsert(pivot.pivotMeta, pivotRemote, keyString(primaryKeyOf(row)), row, new Set(), false),
+      );
+      const ownerUpserts = rows.map((r) => this.#upserts.get(meta.className)!.get(r.pkKey)!);
+      this.#pivots.push({ ...pivot, remoteMeta: pivotRemote, owners: ownerUpserts, kept });
     }
   }
 
@@ -270,6 +289,21 @@ export class BatchSync {
           if (coll.isDirty()) this.ctx.report.linked += 1;
         }
       }
+    }
+  }
+
+  /** Removes REMOTE pivot rows of the synced owners that LOCAL no longer has (one query per property). */
+  private async prunePivotRows(): Promise<void> {
+    for (const scope of this.#pivots) {
+      const owners = scope.owners.map((u) => u.resolved.remote!).filter((r) => helper(r).hasPrimaryKey());
+      const kept = new Set(scope.kept.map((u) => u.resolved.remote));
+      if (owners.length) {
+        const rows = await this.tx.find(scope.remoteMeta.class, {
+          [scope.ownerProp]: { $in: owners },
+        } as never);
+        for (const row of rows) if (!kept.has(row)) this.tx.remove(row);
+      }
+      this.ctx.report.linked += scope.owners.length;
     }
   }
 
