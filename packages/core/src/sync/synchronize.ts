@@ -64,12 +64,12 @@ export async function synchronize(
   const target = await SynchroConfigError.guardTables('REMOTE', () => nodeIdOf(remoteEm, !dryRun));
   const checkpoint = new Checkpoint(remoteEm, source ?? 'dry-run', crypto.randomUUID());
   const floor = (await nodeOf(localEm))?.floor ?? 0;
-  const stored = source ? await checkpoint.read() : { lastId: 0, holes: [] };
-  let position: LogPosition = {
-    lastId: Math.max(stored.lastId, floor),
-    holes: stored.holes.filter((h) => h.id > floor),
+  const positionNow = async (): Promise<LogPosition> => {
+    const stored = source ? await checkpoint.read() : { lastId: 0, holes: [] };
+    return { lastId: Math.max(stored.lastId, floor), holes: stored.holes.filter((h) => h.id > floor) };
   };
-  const total = sum(await countPending(localEm, position, target));
+  // Nothing pending: return without writing anything, not even the lease.
+  const total = sum(await countPending(localEm, await positionNow(), target));
   if (total === 0) {
     report.durationMs = Date.now() - started;
     return report;
@@ -81,6 +81,8 @@ export async function synchronize(
   let done = 0;
   let applied = 0;
   try {
+    // Read again under the lease: a run that finished in the meantime has moved it.
+    let position = await positionNow();
     for (;;) {
       // Open holes are read again once per run, by its first batch.
       const batch = await readLogBatch(localEm, position, batchSize, done === 0);
