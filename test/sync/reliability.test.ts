@@ -1,5 +1,5 @@
 import type { EventSubscriber } from '@mikro-orm/core';
-import { SynchroError, synchronize, synchroStatus, withSynchro } from '@mikro-synchro/core';
+import { SynchroChange, SynchroError, synchronize, synchroStatus, withSynchro } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
 import { Author, Book, MODEL, Note } from '../support/model.js';
@@ -152,9 +152,9 @@ describe.each(PAIRS)('echoes $name', (kinds) => {
       em.create(Author, { email: 'a@x', name: 'A' });
       await em.flush();
       await synchronize(p.local.orm, p.remote.orm);
-      const remoteLog = await p.remote.orm.em.fork().find('SynchroChange', {});
+      const remoteLog = await p.remote.orm.em.fork().find(SynchroChange, {});
       expect(remoteLog).toHaveLength(1);
-      expect((remoteLog[0] as { origin: string }).origin).toMatch(/^[0-9a-f-]{36}$/);
+      expect(remoteLog[0].origin).toMatch(/^[0-9a-f-]{36}$/);
       expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ status: 'no-changes' });
       expect(await p.local.orm.em.fork().count(Author)).toBe(1);
     } finally {

@@ -41,14 +41,19 @@ export class CodegenError extends Error {
 
   /** An `--entities` glob matched no TypeScript file. */
   static noFilesMatched(glob: string): CodegenError {
-    return new CodegenError(`--entities ${glob} matched no .ts file; check the glob (it is relative to the cwd).`);
+    return new CodegenError(
+      `--entities ${glob} matched no .ts file; check the glob (it is relative to the cwd).`,
+    );
   }
 
   /** Files that do not parse, or imports that do not resolve; nothing was written. */
   static invalidFiles(problems: readonly CodegenProblem[]): CodegenError {
     const list = problems.map((p) => `  ${formatProblem(p)}`).join('\n');
     const n = problems.length;
-    return new CodegenError(`${n} problem${n === 1 ? '' : 's'} in the project, nothing was changed:\n${list}`, problems);
+    return new CodegenError(
+      `${n} problem${n === 1 ? '' : 's'} in the project, nothing was changed:\n${list}`,
+      problems,
+    );
   }
 
   /** `--key` or `--allow-many` names an entity that was not found. */
@@ -58,11 +63,14 @@ export class CodegenError extends Error {
   }
 
   /** `--key` names a property that the entity does not have. */
-  static unknownProperty(problem: CodegenProblem & { entity: string; property: string; known: string[] }) {
-    const message =
-      `--key ${problem.entity}: ${problem.entity} has no property '${problem.property}'; ` +
-      `its properties are ${problem.known.join(', ')}.`;
-    return new CodegenError(message, [{ ...problem, message }]);
+  static unknownProperty(
+    where: Omit<CodegenProblem, 'message'>,
+    entity: string,
+    property: string,
+    known: string[],
+  ) {
+    const message = `--key ${entity}: ${entity} has no property '${property}'; its properties are ${known.join(', ')}.`;
+    return new CodegenError(`${formatProblem({ ...where, message })}`, [{ ...where, message }]);
   }
 
   /** An option value that cannot work (bad `--key` syntax, both `--check` and `--dry-run`, ...). */

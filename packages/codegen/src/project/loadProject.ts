@@ -18,6 +18,8 @@ export interface LoadedProject {
   project: Project;
   /** Files scanned for entities: user sources only, never declaration files nor node_modules. */
   files: SourceFile[];
+  /** Files that may be edited: the tsconfig's and the scanned ones (a custom repository may live in another). */
+  editable: ReadonlySet<SourceFile>;
   cwd: string;
 }
 
@@ -31,13 +33,19 @@ export function loadProject(options: ProjectOptions): LoadedProject {
   const { cwd } = options;
   const tsConfigFilePath = resolve(cwd, options.tsconfig ?? 'tsconfig.json');
   const hasTsconfig = existsSync(tsConfigFilePath);
-  if (options.tsconfig !== undefined && !hasTsconfig) throw CodegenError.missingFile(tsConfigFilePath, 'tsconfig');
+  if (options.tsconfig !== undefined && !hasTsconfig)
+    throw CodegenError.missingFile(tsConfigFilePath, 'tsconfig');
   if (!hasTsconfig && !options.entities?.length) throw CodegenError.noProject(cwd);
 
   const globs = options.entities ?? [];
+  // Dependencies are resolved only after the project's own files are known: a file reached through an import
+  // (a linked workspace package, a library's sources) is read for types but never scanned nor edited.
   const project = hasTsconfig
-    ? new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: globs.length > 0 })
-    : new Project({ compilerOptions: { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 } });
+    ? new Project({ tsConfigFilePath, skipFileDependencyResolution: true })
+    : new Project({
+        compilerOptions: { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 },
+        skipFileDependencyResolution: true,
+      });
 
   const configProblems = project
     .getConfigFileParsingDiagnostics()
@@ -45,26 +53,27 @@ export function loadProject(options: ProjectOptions): LoadedProject {
     .map((d) => toProblem(d.compilerObject, cwd));
   if (configProblems.length) throw CodegenError.invalidFiles(configProblems);
 
-  let files: SourceFile[];
+  const own = (f: SourceFile) => !f.isDeclarationFile() && !f.isInNodeModules();
+  const projectFiles = project.getSourceFiles().filter(own);
+  let files = projectFiles;
   if (globs.length) {
     const added = new Set<SourceFile>();
-    for (const glob of globs) {
-      const pattern = glob.startsWith('!') ? `!${absolute(cwd, glob.slice(1))}` : absolute(cwd, glob);
-      if (!GLOB_CHARS.test(glob) && !existsSync(pattern)) throw CodegenError.missingFile(pattern, 'entity file');
-      const matched = project.addSourceFilesAtPaths(pattern);
-      if (!glob.startsWith('!') && matched.length === 0) throw CodegenError.noFilesMatched(glob);
+    const excluded = globs.filter((g) => g.startsWith('!')).map((g) => `!${absolute(cwd, g.slice(1))}`);
+    for (const glob of globs.filter((g) => !g.startsWith('!'))) {
+      const pattern = absolute(cwd, glob);
+      if (!GLOB_CHARS.test(glob) && !existsSync(pattern))
+        throw CodegenError.missingFile(pattern, 'entity file');
+      const matched = project.addSourceFilesAtPaths([pattern, ...excluded]);
+      if (matched.length === 0) throw CodegenError.noFilesMatched(glob);
       for (const file of matched) added.add(file);
     }
-    project.resolveSourceFileDependencies();
-    files = [...added];
-  } else {
-    files = project.getSourceFiles();
+    files = [...added].filter(own);
   }
-  files = files.filter((f) => !f.isDeclarationFile() && !f.isInNodeModules());
+  project.resolveSourceFileDependencies();
 
   const problems = files.flatMap((f) => syntaxProblems(f, cwd));
   if (problems.length) throw CodegenError.invalidFiles(problems);
-  return { project, files, cwd };
+  return { project, files, editable: new Set([...projectFiles, ...files]), cwd };
 }
 
 /** Syntax errors of one file, with file and line. */

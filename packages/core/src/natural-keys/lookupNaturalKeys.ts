@@ -1,12 +1,13 @@
 import type { EntityMetadata } from '@mikro-orm/core';
 import { NaturalKeyError } from '../errors/NaturalKeyError.js';
 import { chunkKeys, keyWeight } from './chunkKeys.js';
+import { computeKeys } from './computeKeys.js';
+import { foldedKeyString } from './foldedKeyString.js';
 import { identityMapIndex } from './identityMapIndex.js';
 import type { KeyScope } from './KeyScope.js';
 import { keysCondition } from './keyCondition.js';
-import { computeKeys } from './loadReferences.js';
 import type { NaturalKeyLookupOptions } from './NaturalKeyDefinition.js';
-import { foldedKeyString, naturalKeyString } from './naturalKeyString.js';
+import { naturalKeyString } from './naturalKeyString.js';
 import { normalizeKeys } from './normalizeKeys.js';
 import { platformLimits } from './platformLimits.js';
 

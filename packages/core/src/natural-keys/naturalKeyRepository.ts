@@ -76,20 +76,20 @@ export function naturalKeyRepository<
     static readonly allowMany = allowMany;
 
     async findByNaturalKey(...values: unknown[]): Promise<T | null> {
-      const { requested, found } = await this.lookup([values]);
+      const { requested, found } = await this.#lookup([values]);
       return found.get(requested[0]!) ?? null;
     }
 
     async getByNaturalKey(...values: unknown[]): Promise<T> {
       const entity = await this.findByNaturalKey(...values);
       if (!entity) {
-        throw NaturalKeyError.notFound(this.metadata().className, keyProperties, values);
+        throw NaturalKeyError.notFound(this.#metadata().className, keyProperties, values);
       }
       return entity;
     }
 
     async findByNaturalKeys(keys: unknown[][]): Promise<T[]> {
-      const { requested, found } = await this.lookup(keys);
+      const { requested, found } = await this.#lookup(keys);
       const entities = new Set<T>();
       for (const id of requested) {
         const entity = found.get(id);
@@ -98,9 +98,9 @@ export function naturalKeyRepository<
       return [...entities];
     }
 
-    private async lookup(keys: readonly (readonly unknown[])[]) {
+    async #lookup(keys: readonly (readonly unknown[])[]) {
       const em: EntityManager = this.getEntityManager();
-      const meta = this.metadata();
+      const meta = this.#metadata();
       const scope = new KeyScope(em);
       // the repository's own key wins here: its methods take the values in the order it declares
       validateNaturalKey(meta, keyProperties, `the repository of ${meta.className}`, undefined, []);
@@ -113,7 +113,7 @@ export function naturalKeyRepository<
       return lookupNaturalKeys(scope, meta, keys);
     }
 
-    private metadata(): EntityMetadata<T> {
+    #metadata(): EntityMetadata<T> {
       return this.getEntityManager().getMetadata(this.entityName);
     }
   }

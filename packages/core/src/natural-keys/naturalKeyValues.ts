@@ -1,6 +1,6 @@
 import type { EntityManager, EntityName } from '@mikro-orm/core';
+import { computeKeys } from './computeKeys.js';
 import { KeyScope } from './KeyScope.js';
-import { computeKeys } from './loadReferences.js';
 import { metadataOf } from './metadataOf.js';
 import type { NaturalKeyResolveOptions } from './NaturalKeyDefinition.js';
 

@@ -1,8 +1,8 @@
 import { type EntityMetadata, type EntityProperty, helper, Reference, ReferenceKind } from '@mikro-orm/core';
 import { NaturalKeyError } from '../errors/NaturalKeyError.js';
+import { computeKeys } from './computeKeys.js';
 import type { KeyScope } from './KeyScope.js';
 import { fromKeyValue } from './keyScalars.js';
-import { computeKeys } from './loadReferences.js';
 
 type EntityKeyOf = (entity: object, target: EntityMetadata) => unknown[];
 

@@ -1,7 +1,7 @@
 import { type EntityMetadata, type EntityProperty, ReferenceKind } from '@mikro-orm/core';
 import { NaturalKeyError } from '../errors/NaturalKeyError.js';
 import type { NaturalKeyResolveOptions } from './NaturalKeyDefinition.js';
-import { resolveWithin } from './resolveNaturalKey.js';
+import { resolveWithin } from './resolveWithin.js';
 
 /**
  * @internal Throws NaturalKeyError unless every property can identify a row in another database: a persisted

@@ -191,7 +191,8 @@ export class BatchSync {
   }
 
   private addTarget(target: object): void {
-    const meta = helper(target).__meta;
+    // `helper().__meta` sits on the shared prototype (last ORM to start wins): use LOCAL's own metadata.
+    const meta = this.ctx.localMeta(helper(target).__meta.className)!;
     this.addUpsert(
       meta,
       this.ctx.remoteMeta(meta.className),

@@ -1,0 +1,3 @@
+export * from './help.js';
+export * from './main.js';
+export * from './parseCliArgs.js';

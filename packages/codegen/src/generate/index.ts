@@ -1,0 +1,3 @@
+export * from './generateNaturalKeys.js';
+export type * from './options.js';
+export * from './writeFiles.js';
