@@ -134,6 +134,17 @@ export const Sample = defineEntity({
   },
 });
 
+/** Optimistic locking: REMOTE keeps and increments its own version. */
+export const Doc = defineEntity({
+  name: 'Doc',
+  properties: {
+    id: p.integer().primary(),
+    code: p.string().unique(),
+    body: p.string(),
+    version: p.integer().version(),
+  },
+});
+
 export const MODEL = [
   Author,
   Book,
@@ -147,4 +158,5 @@ export const MODEL = [
   Category,
   Address,
   Sample,
+  Doc,
 ];

@@ -1,6 +1,6 @@
 import type { WithSynchroOptions } from '@mikro-synchro/core';
 import { withSynchro } from '@mikro-synchro/core';
-import type { DbKind } from './databases.js';
+import { type DbKind, PAIRS } from './databases.js';
 import { MODEL } from './model.js';
 import { openPair, type TestPair } from './orm.js';
 
@@ -17,3 +17,8 @@ export function openSyncPair(
     withSynchro({ entities } as never, { remote: null, ...remote }),
   );
 }
+
+/** Every LOCAL → REMOTE pair with each REMOTE write path. */
+export const PATH_PAIRS = PAIRS.flatMap((pair) =>
+  (['unit-of-work', 'bulk'] as const).map((path) => ({ ...pair, path })),
+);

@@ -1,14 +1,13 @@
 import { synchronize } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAIRS } from '../support/databases.js';
 import { Author, Book, Course, Enrollment, Person, Student, Tag } from '../support/model.js';
 import type { TestPair } from '../support/orm.js';
-import { openSyncPair } from '../support/sync.js';
+import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
 
-describe.each(PAIRS)('many-to-many $name', (kinds) => {
+describe.each(PATH_PAIRS)('many-to-many $name, $path path', ({ path, ...kinds }) => {
   let p: TestPair;
   beforeEach(async () => {
-    p = await openSyncPair(kinds);
+    p = await openSyncPair(kinds, { writePath: path });
   });
   afterEach(() => p.close());
 

@@ -1,8 +1,7 @@
 import { synchronize } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
-import { PAIRS } from '../support/databases.js';
 import { Kind, Sample } from '../support/model.js';
-import { openSyncPair } from '../support/sync.js';
+import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
 
 /** Values carried as JS values through both ORMs; bigint stays within 2^53 (SQLite's limit, see docs/sync.md). */
 const samples = [
@@ -32,9 +31,9 @@ const samples = [
   },
 ];
 
-describe.each(PAIRS)('values $name', (kinds) => {
+describe.each(PATH_PAIRS)('values $name, $path path', ({ path, ...kinds }) => {
   it('carries dates (ms), booleans, JSON, decimals, enums, embeddables and safe bigints', async () => {
-    const p = await openSyncPair(kinds);
+    const p = await openSyncPair(kinds, { writePath: path });
     try {
       const em = p.local.orm.em.fork();
       for (const s of samples) em.create(Sample, s);

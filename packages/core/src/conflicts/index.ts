@@ -1,1 +1,3 @@
+export type * from './Baseline.js';
 export type * from './ConflictPolicy.js';
+export * from './resolveConflict.js';

@@ -13,6 +13,22 @@ export class SynchroError extends Error {
     );
   }
 
+  /** New rows of one entity point at each other in a cycle, which the bulk path cannot insert. */
+  static bulkCycle(entity: string, keys: string[]): SynchroError {
+    return new SynchroError(
+      `${entity}: new rows ${keys.join(', ')} reference each other in a cycle, which the bulk write path cannot ` +
+        `insert. Set SynchroOptions.writePath to { ${entity}: 'unit-of-work' } (nullable FKs are then inserted and updated).`,
+    );
+  }
+
+  /** `resolveConflict()` was given an id that is not a pending conflict. */
+  static conflictNotFound(id: number): SynchroError {
+    return new SynchroError(
+      `No pending conflict with id ${id}: list them with synchroStatus(local).pendingConflicts ` +
+        '(or `mikro-orm-synchro synchro:status`); a resolved conflict is applied by the next sync.',
+    );
+  }
+
   /** A second `synchronize()` for the same LOCAL→REMOTE pair while one is running. */
   static concurrentRun(source: string, lockedUntil: Date): SynchroError {
     return new SynchroError(

@@ -73,6 +73,30 @@ export const SynchroReference = defineEntity({
     entity: p.string().length(100).primary(),
     localPk: p.string().length(255).primary(),
     remotePk: p.json<unknown>(),
+    /** Conflict baselines as of the last time a sync wrote or confirmed the row (see docs/conflicts.md). */
+    remoteVersion: p.string().length(64).nullable(),
+    remoteHash: p.string().length(64).nullable(),
+    remoteLogId: p.bigint('number').nullable(),
+  },
+});
+
+/** On the source database: a conflict left for a person to resolve (`manual` policy), and its resolution. */
+export const SynchroConflict = defineEntity({
+  name: 'SynchroConflict',
+  tableName: 'synchro_conflict',
+  uniques: [{ properties: ['remote', 'entity', 'localPk'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    remote: p.string().length(191),
+    entity: p.string().length(100),
+    localPk: p.string().length(255),
+    key: p.json<unknown>(),
+    local: p.json<Record<string, unknown>>(),
+    remoteValues: p.json<Record<string, unknown>>(),
+    /** `pending` until resolved; then which side the next sync applies. */
+    status: p.string().length(8).$type<'pending' | 'local' | 'remote'>(),
+    createdAt: p.datetime(3),
+    resolvedAt: p.datetime(3).nullable(),
   },
 });
 
@@ -91,7 +115,14 @@ export const SynchroRun = defineEntity({
 });
 
 /** Every entity mikro-synchro adds to a config. */
-export const SYNCHRO_ENTITIES = [SynchroChange, SynchroNode, SynchroCheckpoint, SynchroReference, SynchroRun];
+export const SYNCHRO_ENTITIES = [
+  SynchroChange,
+  SynchroNode,
+  SynchroCheckpoint,
+  SynchroReference,
+  SynchroRun,
+  SynchroConflict,
+];
 
 /** Names of the synchro entities, never logged or synced themselves. */
 export const SYNCHRO_ENTITY_NAMES: ReadonlySet<string> = new Set(

@@ -1,5 +1,6 @@
 import type { EntityName } from '@mikro-orm/core';
 import type { ConflictPolicy } from '../conflicts/ConflictPolicy.js';
+import type { WritePathOption } from '../sync/apply/writePath.js';
 
 /** Options of {@link withSynchro}: what to log, where it syncs to, and how rows are recognised there. */
 export interface SynchroOptions {
@@ -19,4 +20,10 @@ export interface SynchroOptions {
   conflicts?: ConflictPolicy | Record<string, ConflictPolicy>;
   /** Rows per batch when syncing. @default 1000 */
   batchSize?: number;
+  /**
+   * How rows are written on REMOTE: through its unit of work (its hooks and subscribers run) or in bulk
+   * (multi-row statements, nothing observes them). `'auto'` takes the unit of work only for entities that
+   * REMOTE hooks or subscribers observe. Globally or per entity name. @default 'auto'
+   */
+  writePath?: WritePathOption;
 }

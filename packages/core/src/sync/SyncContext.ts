@@ -1,7 +1,10 @@
 import type { EntityManager, EntityMetadata } from '@mikro-orm/core';
 import { ReferenceKind } from '@mikro-orm/core';
 import type { SynchroRuntime } from '../capture/SynchroRuntime.js';
+import type { ConflictPolicy, SyncConflict } from '../conflicts/ConflictPolicy.js';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
+import { SynchroConflict } from '../log/entities.js';
+import { choosePath, isObserved, type WritePath, type WritePathOption } from './apply/writePath.js';
 import type { SyncReport } from './SyncReport.js';
 
 /** @internal Rows one batch wrote (or would write). */
@@ -11,6 +14,12 @@ export interface BatchCounts {
   deleted: number;
   /** Log entries in the batch. */
   changes: number;
+  /** Log ids kept pending: rows whose conflict waits for a person (`manual`). */
+  deferred: number[];
+  /** Conflicts to store on LOCAL for a person to resolve. */
+  pending: (SyncConflict & { localPk: string })[];
+  /** Stored conflicts whose resolution this batch applied (removed once REMOTE committed). */
+  settled: { entity: string; localPk: string }[];
 }
 
 /** @internal What every batch of one run shares: both sides' metadata and options, and the report. */
@@ -18,6 +27,8 @@ export class SyncContext {
   readonly #local = new Map<string, EntityMetadata>();
   readonly #remote = new Map<string, EntityMetadata>();
   #order?: Map<string, number>;
+  #cycles?: Set<string>;
+  readonly #paths = new Map<string, WritePath>();
 
   constructor(
     readonly localEm: EntityManager,
@@ -26,6 +37,11 @@ export class SyncContext {
     readonly source: string,
     readonly report: SyncReport,
     readonly dryRun: boolean,
+    /** The caller passed its own REMOTE EntityManager: entities it manages are updated in place. */
+    readonly callerRemote: boolean = false,
+    readonly writePath?: WritePathOption,
+    /** Conflict policy of this run (run option, else SynchroOptions.conflicts). */
+    readonly conflicts?: ConflictPolicy | Record<string, ConflictPolicy>,
   ) {
     for (const meta of localEm.getMetadata().getAll().values()) this.#local.set(meta.className, meta);
     for (const meta of remoteEm.getMetadata().getAll().values()) this.#remote.set(meta.className, meta);
@@ -45,6 +61,59 @@ export class SyncContext {
   /** Properties of `entity` never synchronized. */
   skipped(entity: string): string[] {
     return this.localRuntime.options.skip?.[entity] ?? [];
+  }
+
+  /** Resolutions stored on LOCAL by `resolveConflict()` for these rows ('local' or 'remote'). */
+  async storedResolutions(entity: string, localPks: string[]): Promise<Map<string, 'local' | 'remote'>> {
+    const rows = await this.localEm.fork({ clear: true }).find(SynchroConflict, {
+      remote: this.localRuntime.options.remote ?? '',
+      entity,
+      localPk: { $in: localPks },
+      status: { $in: ['local', 'remote'] },
+    });
+    return new Map(rows.map((r) => [r.localPk, r.status as 'local' | 'remote']));
+  }
+
+  /** The write path of an entity (option, else the unit of work when REMOTE observes it, else bulk). */
+  pathOf(entity: string): WritePath {
+    let path = this.#paths.get(entity);
+    if (!path) {
+      path = choosePath(this.writePath, entity, isObserved(this.remoteEm, this.remoteMeta(entity)));
+      this.#paths.set(entity, path);
+    }
+    return path;
+  }
+
+  /** Whether the entity is part of an FK cycle with other entities (self-references excluded). */
+  inTypeCycle(entity: string): boolean {
+    this.#cycles ??= this.computeCycles();
+    return this.#cycles.has(entity);
+  }
+
+  private computeCycles(): Set<string> {
+    const targets = (meta: EntityMetadata) =>
+      meta.relations
+        .filter(
+          (p) => p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner),
+        )
+        .map((p) => p.targetMeta?.className)
+        .filter((n): n is string => !!n && n !== meta.className);
+    const cycles = new Set<string>();
+    for (const start of this.#local.keys()) {
+      const seen = new Set<string>();
+      const stack = [...targets(this.#local.get(start)!)];
+      while (stack.length) {
+        const name = stack.pop()!;
+        if (name === start) {
+          cycles.add(start);
+          break;
+        }
+        if (seen.has(name) || !this.#local.has(name)) continue;
+        seen.add(name);
+        stack.push(...targets(this.#local.get(name)!));
+      }
+    }
+    return cycles;
   }
 
   /** Entity names sorted so FK targets come before the entities pointing at them (cycles: any order). */

@@ -1,4 +1,5 @@
 import type { SyncConflict } from '../conflicts/ConflictPolicy.js';
+import type { WritePath } from './apply/writePath.js';
 
 /**
  * What one sync run did. Counts are rows written on REMOTE (a dry run reports what it would write).
@@ -15,6 +16,8 @@ export interface SyncReport {
   conflicts: SyncConflict[];
   errors: { entity: string; key: unknown; message: string }[];
   durationMs: number;
+  /** Which write path each entity took on REMOTE (a dry run says what a real run would choose). */
+  paths: Record<string, WritePath>;
 }
 
 /** Progress of a run, passed to `onProgress` after every batch. */
@@ -39,5 +42,6 @@ export function emptyReport(): SyncReport {
     conflicts: [],
     errors: [],
     durationMs: 0,
+    paths: {},
   };
 }

@@ -1,3 +1,4 @@
+export type * from './apply/writePath.js';
 export * from './reset.js';
 export * from './SyncReport.js';
 export * from './status.js';

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { emOf, runtimeOf } from '../capture/runtimeOf.js';
+import { pendingConflicts, type StoredConflict } from '../conflicts/resolveConflict.js';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SynchroRun } from '../log/entities.js';
 import { countPending } from '../log/LogReader.js';
@@ -17,6 +18,8 @@ export interface SynchroStatus {
   lastRun?: { at: Date; status: SyncReport['status']; created: number; updated: number; deleted: number };
   /** Stored, unresolved conflicts. */
   conflicts: number;
+  /** The stored, unresolved conflicts themselves (resolve them with `resolveConflict()`). */
+  pendingConflicts: StoredConflict[];
 }
 
 /**
@@ -49,6 +52,7 @@ export async function synchroStatus(
     if (lastId !== undefined) position = { lastId: Math.max(lastId, floor), holes: [] };
   }
   const last = remoteName ? await lastRunRow(localEm, remoteName) : null;
+  const stored = remoteName ? await pendingConflicts(localEm, remoteName) : [];
   const report = last?.report as Partial<SyncReport> | undefined;
   return {
     remote: remoteName,
@@ -65,7 +69,8 @@ export async function synchroStatus(
           },
         }
       : {}),
-    conflicts: 0,
+    conflicts: stored.length,
+    pendingConflicts: stored,
   };
 }
 

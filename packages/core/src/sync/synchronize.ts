@@ -1,15 +1,23 @@
-import { type EntityManager, type EntityName, FlushMode, type MikroORM } from '@mikro-orm/core';
+import {
+  type EntityManager,
+  type EntityName,
+  FlushMode,
+  type MikroORM,
+  OptimisticLockError,
+} from '@mikro-orm/core';
 import { emOf, runtimeOf } from '../capture/runtimeOf.js';
 import { entityNameOf } from '../capture/SynchroRuntime.js';
 import type { ConflictPolicy } from '../conflicts/ConflictPolicy.js';
+import { storeConflicts } from '../conflicts/storeConflicts.js';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SynchroRun } from '../log/entities.js';
 import { countPending, type LogPosition, readLogBatch } from '../log/LogReader.js';
 import { nodeIdOf, nodeOf } from '../log/nodeId.js';
 import { BatchSync } from './apply/BatchSync.js';
+import type { WritePathOption } from './apply/writePath.js';
 import { Checkpoint } from './checkpoint/Checkpoint.js';
 import { describeFailure } from './describeFailure.js';
-import { SyncContext } from './SyncContext.js';
+import { type BatchCounts, SyncContext } from './SyncContext.js';
 import { emptyReport, type SyncProgress, type SyncReport } from './SyncReport.js';
 
 /** Options of one {@link synchronize} run. */
@@ -24,6 +32,8 @@ export interface SynchronizeOptions {
   conflicts?: ConflictPolicy | Record<string, ConflictPolicy>;
   /** Called after every batch. */
   onProgress?: (p: SyncProgress) => void;
+  /** Write path for this run, globally or per entity. @default SynchroOptions.writePath, else 'auto' */
+  writePath?: WritePathOption;
 }
 
 /** Marks the rollback of a dry run's batch transaction. */
@@ -76,7 +86,19 @@ export async function synchronize(
   }
 
   const only = options.entities ? new Set(options.entities.map(entityNameOf)) : null;
-  const ctx = new SyncContext(localEm, remoteEm, localRuntime, source ?? 'dry-run', report, dryRun);
+  const callerRemote = 'getUnitOfWork' in remote;
+  const writePath = options.writePath ?? localRuntime.options.writePath;
+  const ctx = new SyncContext(
+    localEm,
+    remoteEm,
+    localRuntime,
+    source ?? 'dry-run',
+    report,
+    dryRun,
+    callerRemote,
+    writePath,
+    options.conflicts ?? localRuntime.options.conflicts,
+  );
   if (!dryRun) await checkpoint.acquire();
   let done = 0;
   let applied = 0;
@@ -121,6 +143,9 @@ export async function synchronize(
   return report;
 }
 
+/** REMOTE rows changed under a batch (OptimisticLockError) make it start over this many times. */
+const LOCK_RETRIES = 3;
+
 async function applyBatch(
   ctx: SyncContext,
   local: MikroORM | EntityManager,
@@ -130,23 +155,38 @@ async function applyBatch(
   checkpoint: Checkpoint,
   dryRun: boolean,
 ): Promise<void> {
-  // A fresh LOCAL context per batch keeps memory flat; a caller's REMOTE EntityManager is used as is, so
-  // the entities it manages are the ones updated (never shadowed by a second copy).
-  const localBatch = emOf(local).fork({ clear: true, flushMode: FlushMode.COMMIT });
-  const remoteBatch = 'getUnitOfWork' in remote ? remote : remote.em.fork({ clear: true });
-  try {
-    await remoteBatch.transactional(async (tx) => {
-      // Lookups must not flush half-built rows: everything is written by one flush per batch.
-      tx.setFlushMode(FlushMode.COMMIT);
-      const counts = await new BatchSync(ctx, localBatch, tx).run(changes);
-      ctx.report.created += counts.created;
-      ctx.report.updated += counts.updated;
-      ctx.report.deleted += counts.deleted;
-      if (dryRun) throw new DryRunRollback();
-      await checkpoint.save(tx, next);
-    });
-  } catch (error) {
-    if (!(error instanceof DryRunRollback)) throw error;
+  const report = ctx.report;
+  const before = { ...report, conflicts: [...report.conflicts] };
+  for (let attempt = 1; ; attempt++) {
+    // A fresh LOCAL context per batch keeps memory flat; a caller's REMOTE EntityManager is used as is, so
+    // the entities it manages are the ones updated (never shadowed by a second copy).
+    const localBatch = emOf(local).fork({ clear: true, flushMode: FlushMode.COMMIT });
+    const remoteBatch = 'getUnitOfWork' in remote ? remote : remote.em.fork({ clear: true });
+    let counts: BatchCounts | undefined;
+    try {
+      await remoteBatch.transactional(async (tx) => {
+        // Lookups must not flush half-built rows: everything is written by one flush per batch.
+        tx.setFlushMode(FlushMode.COMMIT);
+        counts = await new BatchSync(ctx, localBatch, tx).run(changes);
+        report.created += counts.created;
+        report.updated += counts.updated;
+        report.deleted += counts.deleted;
+        if (dryRun) throw new DryRunRollback();
+        // A conflict left to a person keeps its changes pending.
+        next.holes.push(...counts.deferred.map((id) => ({ id, until: 'deferred' })));
+        await checkpoint.save(tx, next);
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return;
+      // Nothing of a rolled back batch counts: the report goes back to what it was before it.
+      Object.assign(report, before, { conflicts: [...before.conflicts] });
+      next.holes = next.holes.filter((h) => !counts?.deferred.includes(h.id));
+      // A REMOTE row changed between our read and our write: read it again, and it shows as a conflict.
+      if (error instanceof OptimisticLockError && attempt < LOCK_RETRIES) continue;
+      throw error;
+    }
+    await storeConflicts(ctx, counts!);
+    return;
   }
 }
 

@@ -1,47 +1,25 @@
-import {
-  ChangeSetType,
-  type EntityManager,
-  type EntityMetadata,
-  helper,
-  ReferenceKind,
-} from '@mikro-orm/core';
-import { withSynchroOrigin } from '../../capture/context.js';
-import { SynchroError } from '../../errors/SynchroError.js';
-import { SynchroReference } from '../../log/entities.js';
+import { type EntityManager, type EntityMetadata, helper, ReferenceKind } from '@mikro-orm/core';
 import type { LoggedChange } from '../../log/LogReader.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
-import { sqlEm } from '../../util/sqlEm.js';
 import { collapse, type RowChanges } from '../plan/collapse.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
-import { RemoteResolver, type Resolved } from '../resolve/RemoteResolver.js';
+import { RemoteResolver } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
-import { carriedProperties, cloneValue, relationTarget } from './copyValues.js';
-import { type UserPivot, userPivotOf } from './pivotEntity.js';
-
-/** @internal A LOCAL row the batch writes on REMOTE (changed, or an FK target missing there). */
-interface Upsert {
-  meta: EntityMetadata;
-  remoteMeta: EntityMetadata;
-  pkKey: string;
-  local: object;
-  resolved: Resolved;
-  links: Set<string>;
-  /** Only ensured as an FK / collection target: written only when missing on REMOTE. */
-  ensureOnly: boolean;
-}
+import { BatchPlan, type Upsert } from './BatchPlan.js';
+import { BatchWriter } from './BatchWriter.js';
+import { carriedProperties, relationTarget } from './copyValues.js';
+import { userPivotOf } from './pivotEntity.js';
 
 /**
- * @internal Applies one batch of the log: loads the LOCAL rows in bulk, resolves them and everything they
- * point to on REMOTE in bulk, writes through `tx` (a REMOTE unit of work inside the batch transaction) and
- * records references. Returns what was (or, in a dry run, would be) written.
+ * @internal Plans one batch of the log: loads the LOCAL rows in bulk, and resolves them and everything they
+ * point to on REMOTE in bulk into `tx`'s identity map (the batch transaction); a BatchWriter then writes.
+ * Returns what was (or, in a dry run, would be) written.
  */
 export class BatchSync {
-  readonly #upserts = new Map<string, Map<string, Upsert>>();
-  readonly #deletes: { meta: EntityMetadata; remoteMeta: EntityMetadata; row: RowChanges }[] = [];
+  readonly #plan = new BatchPlan();
+  readonly #upserts = this.#plan.upserts;
   readonly #resolver: RemoteResolver;
-  readonly #deletedRefs: { entity: string; localPk: string }[] = [];
-  readonly #pivots: (UserPivot & { remoteMeta: EntityMetadata; owners: Upsert[]; kept: Upsert[] })[] = [];
 
   constructor(
     private readonly ctx: SyncContext,
@@ -57,15 +35,7 @@ export class BatchSync {
       await this.planEntity(entity, byPk);
     }
     await this.resolveAll();
-    this.writeValues();
-    await this.writeLinks();
-    await this.prunePivotRows();
-    await this.removeDeleted();
-    const counts = this.count(changes.length);
-    if (this.ctx.dryRun) return counts;
-    await withSynchroOrigin(this.ctx.source, () => this.tx.flush());
-    await this.writeReferences();
-    return counts;
+    return new BatchWriter(this.ctx, this.tx, this.#plan, this.#resolver).write(changes.length);
   }
 
   /** Loads the LOCAL rows of one entity; existing ones are upserted, vanished ones deleted. */
@@ -80,9 +50,9 @@ export class BatchSync {
     for (const row of byPk.values()) {
       const local = locals.get(row.pkKey);
       if (local) {
-        this.addUpsert(meta, remoteMeta, row.pkKey, local, row.links, false);
+        this.addUpsert(meta, remoteMeta, row.pkKey, local, row.links, false).changes = row;
       } else if (!row.bornInBatch && row.rowChanged) {
-        this.#deletes.push({ meta, remoteMeta, row });
+        this.#plan.deletes.push({ meta, remoteMeta, row });
       } else {
         this.ctx.report.skipped += 1;
       }
@@ -107,7 +77,7 @@ export class BatchSync {
         this.addUpsert(pivot.pivotMeta, pivotRemote, keyString(primaryKeyOf(row)), row, new Set(), false),
       );
       const ownerUpserts = rows.map((r) => this.#upserts.get(meta.className)!.get(r.pkKey)!);
-      this.#pivots.push({ ...pivot, remoteMeta: pivotRemote, owners: ownerUpserts, kept });
+      this.#plan.pivots.push({ ...pivot, remoteMeta: pivotRemote, owners: ownerUpserts, kept });
     }
   }
 
@@ -213,165 +183,10 @@ export class BatchSync {
         continue;
       }
       const target = relationTarget(local, prop);
-      const remote = target && this.remoteOf(target);
+      const remote = target && this.#plan.remoteOf(target);
       if (!remote) return undefined; // target is new on REMOTE, so this row is new too
       parts.push(primaryKeyOf(remote));
     }
     return meta.compositePK ? parts.flat() : parts[0];
-  }
-
-  /** The REMOTE entity of a LOCAL one resolved (or created) in this batch. */
-  private remoteOf(local: object): object | null {
-    const meta = helper(local).__meta;
-    return this.#upserts.get(meta.className)?.get(keyString(primaryKeyOf(local)))?.resolved.remote ?? null;
-  }
-
-  /** Creates the missing REMOTE rows and assigns current LOCAL values (relations after every row exists). */
-  private writeValues(): void {
-    const written: Upsert[] = [];
-    for (const byPk of this.#upserts.values()) {
-      for (const upsert of byPk.values()) {
-        if (upsert.ensureOnly && upsert.resolved.remote) continue;
-        const skip = this.ctx.skipped(upsert.meta.className);
-        const values: Record<string, unknown> = {};
-        for (const [prop, kind] of carriedProperties(upsert.meta, skip)) {
-          if (kind === 'value')
-            values[prop.name] = cloneValue((upsert.local as Record<string, unknown>)[prop.name]);
-        }
-        if (upsert.resolved.remote) {
-          this.tx.assign(upsert.resolved.remote, values as never);
-        } else {
-          upsert.resolved = {
-            remote: this.tx.create(upsert.remoteMeta.class, values as never, { persist: true }),
-          };
-        }
-        written.push(upsert);
-      }
-    }
-    for (const upsert of written) {
-      const relations: Record<string, unknown> = {};
-      for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
-        if (kind !== 'relation') continue;
-        const target = relationTarget(upsert.local, prop);
-        relations[prop.name] = target ? this.requireRemote(target, upsert, prop.name) : null;
-      }
-      if (Object.keys(relations).length) this.tx.assign(upsert.resolved.remote!, relations as never);
-    }
-  }
-
-  private requireRemote(target: object, owner: Upsert, prop: string): object {
-    const remote = this.remoteOf(target);
-    if (!remote) {
-      throw SynchroError.unresolvedTarget(
-        owner.meta.className,
-        owner.pkKey,
-        prop,
-        helper(target).__meta.className,
-      );
-    }
-    return remote;
-  }
-
-  /** Makes each changed REMOTE collection equal to the LOCAL one (one populate query per property). */
-  private async writeLinks(): Promise<void> {
-    for (const byPk of this.#upserts.values()) {
-      const props = new Set([...byPk.values()].flatMap((u) => [...u.links]));
-      for (const prop of props) {
-        const owners = [...byPk.values()].filter((u) => u.links.has(prop));
-        const existing = owners.map((u) => u.resolved.remote!).filter((r) => helper(r).hasPrimaryKey());
-        if (existing.length) await this.tx.populate(existing as never[], [prop] as never[]);
-        for (const owner of owners) {
-          const items = (owner.local as Record<string, { getItems(): object[] }>)[prop].getItems();
-          const remoteItems = items.map((item) => this.requireRemote(item, owner, prop));
-          const coll = (
-            owner.resolved.remote as Record<string, { set(items: object[]): void; isDirty(): boolean }>
-          )[prop];
-          coll.set(remoteItems);
-          if (coll.isDirty()) this.ctx.report.linked += 1;
-        }
-      }
-    }
-  }
-
-  /** Removes REMOTE pivot rows of the synced owners that LOCAL no longer has (one query per property). */
-  private async prunePivotRows(): Promise<void> {
-    for (const scope of this.#pivots) {
-      const owners = scope.owners.map((u) => u.resolved.remote!).filter((r) => helper(r).hasPrimaryKey());
-      const kept = new Set(scope.kept.map((u) => u.resolved.remote));
-      if (owners.length) {
-        const rows = await this.tx.find(scope.remoteMeta.class, {
-          [scope.ownerProp]: { $in: owners },
-        } as never);
-        for (const row of rows) if (!kept.has(row)) this.tx.remove(row);
-      }
-      this.ctx.report.linked += scope.owners.length;
-    }
-  }
-
-  /** Finds deleted rows on REMOTE (reference, stored natural key, or application-assigned key) and removes them. */
-  private async removeDeleted(): Promise<void> {
-    const byEntity = new Map<
-      string,
-      { meta: EntityMetadata; remoteMeta: EntityMetadata; rows: RowChanges[] }
-    >();
-    for (const d of this.#deletes) {
-      const group = byEntity.get(d.meta.className) ?? { meta: d.meta, remoteMeta: d.remoteMeta, rows: [] };
-      group.rows.push(d.row);
-      byEntity.set(d.meta.className, group);
-    }
-    for (const { meta, remoteMeta, rows } of byEntity.values()) {
-      const found = await this.#resolver.resolveDeleted(meta, remoteMeta, rows);
-      for (const row of rows) {
-        const remote = found.get(row.pkKey);
-        if (remote) this.tx.remove(remote);
-        else this.ctx.report.skipped += 1; // untracked on REMOTE: left alone
-      }
-      this.#deletedRefs.push(...rows.map((r) => ({ entity: meta.className, localPk: r.pkKey })));
-    }
-  }
-
-  /** Counts what the flush will write, from the unit of work's change sets. */
-  private count(changes: number): BatchCounts {
-    const uow = this.tx.getUnitOfWork();
-    uow.computeChangeSets();
-    const counts: BatchCounts = { created: 0, updated: 0, deleted: 0, changes };
-    for (const cs of uow.getChangeSets()) {
-      if (cs.meta.className === SynchroReference.meta.className) continue;
-      if (cs.type === ChangeSetType.CREATE) counts.created += 1;
-      else if (cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY)
-        counts.deleted += 1;
-      else if (Object.keys(cs.payload).length) counts.updated += 1;
-    }
-    return counts;
-  }
-
-  /** Records LOCAL → REMOTE keys of every row written or matched, and forgets those of deleted rows. */
-  private async writeReferences(): Promise<void> {
-    const rows: { source: string; entity: string; localPk: string; remotePk: unknown }[] = [];
-    for (const byPk of this.#upserts.values()) {
-      for (const u of byPk.values()) {
-        if (u.resolved.by === 'reference' || !u.resolved.remote) continue;
-        rows.push({
-          source: this.ctx.source,
-          entity: u.meta.className,
-          localPk: u.pkKey,
-          remotePk: primaryKeyOf(u.resolved.remote),
-        });
-      }
-    }
-    for (const chunk of chunkByParameters(this.tx.getPlatform(), rows, 4)) {
-      await sqlEm(this.tx)
-        .createQueryBuilder(SynchroReference)
-        .insert(chunk)
-        .onConflict(['source', 'entity', 'localPk'])
-        .merge(['remotePk'])
-        .execute();
-    }
-    for (const chunk of chunkByParameters(this.tx.getPlatform(), this.#deletedRefs, 2)) {
-      await this.tx.nativeDelete(SynchroReference, {
-        source: this.ctx.source,
-        $or: chunk.map((r) => ({ entity: r.entity, localPk: r.localPk })),
-      });
-    }
   }
 }

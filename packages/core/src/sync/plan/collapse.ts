@@ -17,6 +17,8 @@ export interface RowChanges {
   rowChanged: boolean;
   /** Time of the last change (conflict policies compare it with REMOTE's). */
   changedAt: Date;
+  /** Log ids of the chain (kept pending when a conflict waits for a person). */
+  ids: number[];
 }
 
 /**
@@ -44,9 +46,11 @@ export function collapse(changes: readonly LoggedChange[]): Map<string, Map<stri
         links: new Set(),
         rowChanged: false,
         changedAt: change.createdAt,
+        ids: [],
       };
       rows.set(pkKey, row);
     }
+    row.ids.push(change.id);
     if (change.action === 'link') {
       if (change.property) row.links.add(change.property);
     } else {

@@ -1,4 +1,5 @@
 import { type EntityManager, type EntityMetadata, ReferenceKind } from '@mikro-orm/core';
+import type { Baseline } from '../../conflicts/Baseline.js';
 import { SynchroReference } from '../../log/entities.js';
 import { findByNaturalKeys } from '../../natural-keys/findByNaturalKeys.js';
 import type { NaturalKeyResolveOptions } from '../../natural-keys/NaturalKeyDefinition.js';
@@ -24,6 +25,9 @@ export interface Resolved {
  * found is loaded once, into `tx`'s identity map, so relations to it resolve without another query.
  */
 export class RemoteResolver {
+  /** Conflict baselines read with the references, per entity and LOCAL key. */
+  readonly baselines = new Map<string, Map<string, Baseline>>();
+
   constructor(
     private readonly local: EntityManager,
     private readonly tx: EntityManager,
@@ -158,9 +162,27 @@ export class RemoteResolver {
         { source: this.source, entity, localPk: { $in: chunk } },
         { disableIdentityMap: true },
       );
-      for (const row of rows) found.set(row.localPk, row.remotePk);
+      let baselines = this.baselines.get(entity);
+      if (!baselines) {
+        baselines = new Map();
+        this.baselines.set(entity, baselines);
+      }
+      for (const row of rows) {
+        found.set(row.localPk, row.remotePk);
+        baselines.set(row.localPk, {
+          remoteVersion: row.remoteVersion ?? null,
+          remoteHash: row.remoteHash ?? null,
+          remoteLogId: row.remoteLogId == null ? null : Number(row.remoteLogId),
+        });
+      }
     }
     return found;
+  }
+
+  /** Natural keys of LOCAL rows (their primary keys when the entity has none), for reports. */
+  async keysOf(meta: EntityMetadata, locals: object[]): Promise<unknown[]> {
+    if (!resolveNaturalKey(meta, this.keys)) return locals.map((l) => primaryKeyOf(l));
+    return naturalKeyValues(this.local, meta.class, locals, this.keys);
   }
 
   /** Loads REMOTE rows by primary key into the identity map (rows already managed cost no query). */

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { EntityMetadata } from '@mikro-orm/core';
+import { carriedProperties, relationTarget } from '../sync/apply/copyValues.js';
+import { primaryKeyOf, toJsonValue } from '../util/primaryKey.js';
+
+/** @internal What a sync recorded about a REMOTE row the last time it wrote or confirmed it. */
+export interface Baseline {
+  remoteVersion: string | null;
+  remoteHash: string | null;
+  remoteLogId: number | null;
+}
+
+/** How a REMOTE change since the last sync is detected, in order of preference. */
+export type DetectionMethod = 'version' | 'log' | 'hash';
+
+/** @internal The method for an entity: its version property, else REMOTE's own log, else a row hash. */
+export function detectionMethod(meta: EntityMetadata, remoteLogs: boolean): DetectionMethod {
+  if (meta.versionProperty) return 'version';
+  return remoteLogs ? 'log' : 'hash';
+}
+
+/** @internal The synced values of a REMOTE row as plain JSON data (relations as primary keys). */
+export function syncedValues(meta: EntityMetadata, entity: object): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [prop, kind] of carriedProperties(meta, [])) {
+    if (kind === 'relation') {
+      const target = relationTarget(entity, prop);
+      values[prop.name] = target ? primaryKeyOf(target) : null;
+    } else {
+      values[prop.name] = plain((entity as Record<string, unknown>)[prop.name]);
+    }
+  }
+  return values;
+}
+
+function plain(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date || typeof value === 'bigint') return toJsonValue(value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) sorted[key] = plain((value as Record<string, unknown>)[key]);
+    return sorted;
+  }
+  return value;
+}
+
+/** @internal A stable hash of a REMOTE row's synced values (key order and value types normalised). */
+export function rowHash(meta: EntityMetadata, entity: object): string {
+  return createHash('sha256')
+    .update(JSON.stringify(syncedValues(meta, entity)))
+    .digest('hex');
+}
+
+/** @internal The current version of a versioned REMOTE row, as stored in the reference table. */
+export function versionOf(meta: EntityMetadata, entity: object): string | null {
+  if (!meta.versionProperty) return null;
+  const value = (entity as Record<string, unknown>)[meta.versionProperty];
+  if (value == null) return null;
+  return value instanceof Date ? value.toISOString() : String(value);
+}

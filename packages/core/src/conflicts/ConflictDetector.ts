@@ -1,0 +1,79 @@
+import type { EntityManager, EntityMetadata } from '@mikro-orm/core';
+import { SynchroChange } from '../log/entities.js';
+import { keyString, primaryKeyOf } from '../util/primaryKey.js';
+import { type Baseline, detectionMethod, rowHash, versionOf } from './Baseline.js';
+
+/** @internal A REMOTE row that changed since the last sync wrote or confirmed it. */
+export interface Detected {
+  /** When REMOTE last changed it, from REMOTE's log (null when REMOTE keeps no log). */
+  remoteChangedAt: Date | null;
+}
+
+/**
+ * @internal Detects REMOTE changes made since a sync last wrote or confirmed each row: by version property,
+ * else by REMOTE's own change log (changes not applied from this source), else by a hash of the row. A row
+ * with no baseline yet (first contact) is never in conflict.
+ */
+export class ConflictDetector {
+  constructor(
+    private readonly tx: EntityManager,
+    private readonly source: string,
+    /** REMOTE logs its own changes (`withSynchro` with capture on). */
+    readonly remoteLogs: boolean,
+  ) {}
+
+  async detect(
+    meta: EntityMetadata,
+    rows: { pkKey: string; remote: object; baseline: Baseline }[],
+  ): Promise<Map<string, Detected>> {
+    const method = detectionMethod(meta, this.remoteLogs);
+    const changes = this.remoteLogs ? await this.remoteChanges(meta, rows) : new Map();
+    const found = new Map<string, Detected>();
+    for (const { pkKey, remote, baseline } of rows) {
+      const logged = changes.get(keyString(primaryKeyOf(remote)));
+      let changed: boolean;
+      if (method === 'version') {
+        changed = baseline.remoteVersion !== null && versionOf(meta, remote) !== baseline.remoteVersion;
+      } else if (method === 'log') {
+        changed = baseline.remoteLogId !== null && !!logged && logged.id > baseline.remoteLogId;
+      } else {
+        changed = baseline.remoteHash !== null && rowHash(meta, remote) !== baseline.remoteHash;
+      }
+      const since = baseline.remoteLogId ?? 0;
+      if (changed) found.set(pkKey, { remoteChangedAt: logged && logged.id > since ? logged.at : null });
+    }
+    return found;
+  }
+
+  /** The highest id of REMOTE's log right now: every change up to it has been seen by this batch. */
+  async logPosition(): Promise<number | null> {
+    if (!this.remoteLogs) return null;
+    const last = await this.tx.find(SynchroChange, {}, { orderBy: { id: 'desc' }, limit: 1, fields: ['id'] });
+    return last.length ? Number(last[0].id) : 0;
+  }
+
+  /** REMOTE's own changes (not applied from this source) per row since the oldest baseline, in one query. */
+  private async remoteChanges(
+    meta: EntityMetadata,
+    rows: { baseline: Baseline }[],
+  ): Promise<Map<string, { id: number; at: Date }>> {
+    const since = Math.min(...rows.map((r) => r.baseline.remoteLogId ?? Number.MAX_SAFE_INTEGER));
+    const latest = new Map<string, { id: number; at: Date }>();
+    if (!Number.isFinite(since) || since === Number.MAX_SAFE_INTEGER) return latest;
+    const changes = await this.tx.find(
+      SynchroChange,
+      {
+        entity: meta.className,
+        id: { $gt: since },
+        $or: [{ origin: null }, { origin: { $ne: this.source } }],
+      },
+      { disableIdentityMap: true, fields: ['id', 'pk', 'createdAt'] },
+    );
+    for (const c of changes) {
+      const key = keyString(c.pk);
+      const prev = latest.get(key);
+      if (!prev || Number(c.id) > prev.id) latest.set(key, { id: Number(c.id), at: c.createdAt });
+    }
+    return latest;
+  }
+}

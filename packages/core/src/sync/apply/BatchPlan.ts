@@ -1,0 +1,64 @@
+import { type EntityMetadata, helper } from '@mikro-orm/core';
+import type { Decision } from '../../conflicts/decide.js';
+import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
+import type { RowChanges } from '../plan/collapse.js';
+import type { Resolved } from '../resolve/RemoteResolver.js';
+import type { UserPivot } from './pivotEntity.js';
+
+/** @internal A LOCAL row the batch writes on REMOTE (changed, or an FK target missing there). */
+export interface Upsert {
+  meta: EntityMetadata;
+  remoteMeta: EntityMetadata;
+  pkKey: string;
+  local: object;
+  resolved: Resolved;
+  links: Set<string>;
+  /** Only ensured as an FK / collection target: written only when missing on REMOTE. */
+  ensureOnly: boolean;
+  /** The logged changes of this row (absent for ensured targets). */
+  changes?: RowChanges;
+  /** Set when REMOTE changed the row since the last sync: what the conflict policy decided. */
+  decision?: Decision;
+}
+
+/** @internal A LOCAL row deleted since the checkpoint. */
+export interface Deletion {
+  meta: EntityMetadata;
+  remoteMeta: EntityMetadata;
+  row: RowChanges;
+}
+
+/** @internal A user pivot collection synced as pivot rows: its owners and the LOCAL pivot rows kept. */
+export interface PivotScope extends UserPivot {
+  remoteMeta: EntityMetadata;
+  owners: Upsert[];
+  kept: Upsert[];
+}
+
+/** @internal What one batch will write: built by BatchSync, executed by BatchWriter. */
+export class BatchPlan {
+  readonly upserts = new Map<string, Map<string, Upsert>>();
+  readonly deletes: Deletion[] = [];
+  readonly pivots: PivotScope[] = [];
+
+  /** The upsert of a LOCAL entity, if it is part of the batch. */
+  upsertOf(local: object): Upsert | undefined {
+    return this.upserts.get(helper(local).__meta.className)?.get(keyString(primaryKeyOf(local)));
+  }
+
+  /** The REMOTE entity of a LOCAL one resolved (or created) in this batch. */
+  remoteOf(local: object): object | null {
+    return this.upsertOf(local)?.resolved.remote ?? null;
+  }
+
+  /** Upserts whose values are written (changed rows, and ensured targets missing on REMOTE). */
+  *written(): Generator<Upsert> {
+    for (const byPk of this.upserts.values()) {
+      for (const upsert of byPk.values()) {
+        if (upsert.ensureOnly && upsert.resolved.remote) continue;
+        if (upsert.decision === 'remote' || upsert.decision === 'pending') continue;
+        yield upsert;
+      }
+    }
+  }
+}

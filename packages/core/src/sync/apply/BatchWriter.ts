@@ -1,0 +1,445 @@
+import { ChangeSetType, type EntityManager, type EntityMetadata, helper } from '@mikro-orm/core';
+import { withSynchroOrigin } from '../../capture/context.js';
+import type { ChangeRow } from '../../capture/FlushCapture.js';
+import { findRuntime } from '../../capture/runtimeOf.js';
+import { detectionMethod, rowHash, syncedValues, versionOf } from '../../conflicts/Baseline.js';
+import { ConflictDetector } from '../../conflicts/ConflictDetector.js';
+import type { SyncConflict } from '../../conflicts/ConflictPolicy.js';
+import { type Decision, decide, policyFor } from '../../conflicts/decide.js';
+import { SynchroError } from '../../errors/SynchroError.js';
+import { writeChangeRows } from '../../log/ChangeLogWriter.js';
+import { SynchroReference } from '../../log/entities.js';
+import { chunkByParameters } from '../../util/parameterLimit.js';
+import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
+import { sqlEm } from '../../util/sqlEm.js';
+import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
+import type { RemoteResolver } from '../resolve/RemoteResolver.js';
+import type { BatchCounts, SyncContext } from '../SyncContext.js';
+import type { BatchPlan, Upsert } from './BatchPlan.js';
+import { BulkWriter } from './BulkWriter.js';
+import { carriedProperties, cloneValue, relationTarget } from './copyValues.js';
+
+/**
+ * @internal Executes a batch plan on REMOTE inside the batch transaction: entities on the bulk path first
+ * (in FK order), then everything else through the unit of work in one flush, then bulk deletes, REMOTE log
+ * rows for bulk writes, and references. Counts what was (or, in a dry run, would be) written.
+ */
+export class BatchWriter {
+  readonly #counts: BatchCounts = {
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    changes: 0,
+    deferred: [],
+    pending: [],
+    settled: [],
+  };
+  readonly #detector: ConflictDetector;
+  readonly #bulk: BulkWriter;
+  readonly #remoteLog: ChangeRow[] = [];
+  readonly #deletedRefs: { entity: string; localPk: string }[] = [];
+
+  constructor(
+    private readonly ctx: SyncContext,
+    private readonly tx: EntityManager,
+    private readonly plan: BatchPlan,
+    private readonly resolver: RemoteResolver,
+  ) {
+    this.#bulk = new BulkWriter(tx);
+    this.#detector = new ConflictDetector(tx, ctx.source, findRuntime(tx)?.capture ?? false);
+  }
+
+  async write(changes: number): Promise<BatchCounts> {
+    this.#counts.changes = changes;
+    await this.resolveConflicts();
+    const bulk = this.bulkEntities();
+    for (const entity of this.ctx.entityOrder([...bulk])) await this.writeBulk(entity);
+    this.writeValues(bulk);
+    await this.writeLinks();
+    await this.prunePivotRows();
+    const bulkDeletes = await this.removeDeleted(bulk);
+    this.countChangeSets();
+    if (this.ctx.dryRun) return this.#counts;
+    await withSynchroOrigin(this.ctx.source, () => this.tx.flush());
+    for (const { meta, remotes } of bulkDeletes.reverse()) {
+      this.#counts.deleted += await this.#bulk.delete(meta, remotes);
+    }
+    const runtime = findRuntime(this.tx);
+    const logged = this.#remoteLog.filter(
+      (r) => runtime?.capture && runtime.isWatched(this.ctx.remoteMeta(r.entity), this.tx.getMetadata()),
+    );
+    await writeChangeRows(this.tx, logged, this.ctx.source, this.tx.getTransactionContext());
+    await this.writeReferences();
+    return this.#counts;
+  }
+
+  /**
+   * Entities written on the bulk path in this batch. Nothing is bulk-written in a dry run or into a caller's
+   * EntityManager (its managed entities must be updated in place). An entity whose new rows point at new
+   * rows of a unit-of-work entity, or that is part of an FK cycle with another entity, falls back to the
+   * unit of work for this batch, since its keys are needed first.
+   */
+  private bulkEntities(): Set<string> {
+    const names = new Set([
+      ...[...this.plan.written()].map((u) => u.meta.className),
+      ...this.plan.deletes.map((d) => d.meta.className),
+    ]);
+    for (const name of names) {
+      this.ctx.report.paths[name] = this.ctx.callerRemote ? 'unit-of-work' : this.ctx.pathOf(name);
+    }
+    if (this.ctx.dryRun || this.ctx.callerRemote) return new Set();
+    // Versioned entities keep the unit of work: REMOTE increments its own version there.
+    const bulk = new Set(
+      [...names].filter(
+        (n) =>
+          this.ctx.pathOf(n) === 'bulk' &&
+          !this.ctx.inTypeCycle(n) &&
+          !this.ctx.remoteMeta(n).versionProperty,
+      ),
+    );
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const upsert of this.plan.written()) {
+        const name = upsert.meta.className;
+        if (!bulk.has(name) || upsert.resolved.remote) continue;
+        const blocked = this.targetsOf(upsert).some((t) => {
+          const target = this.plan.upsertOf(t);
+          return target && !target.resolved.remote && !bulk.has(target.meta.className);
+        });
+        if (blocked) {
+          bulk.delete(name);
+          this.ctx.report.paths[name] = 'unit-of-work';
+          changed = true;
+        }
+      }
+    }
+    return bulk;
+  }
+
+  private targetsOf(upsert: Upsert): object[] {
+    const targets: object[] = [];
+    for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
+      const target = kind === 'relation' ? relationTarget(upsert.local, prop) : null;
+      if (target) targets.push(target);
+    }
+    return targets;
+  }
+
+  /** Updates changed rows with batched UPDATEs, then inserts new rows level by level (parents first). */
+  private async writeBulk(entity: string): Promise<void> {
+    const rows = [...(this.plan.upserts.get(entity)?.values() ?? [])].filter(
+      (u) => !(u.ensureOnly && u.resolved.remote),
+    );
+    if (rows.length === 0) return;
+    const remoteMeta = rows[0].remoteMeta;
+    const existing = rows.filter((u) => u.resolved.remote);
+    const updated = await this.#bulk.update(
+      remoteMeta,
+      existing.map((u) => ({
+        remote: u.resolved.remote!,
+        data: { ...this.valuesOf(u), ...this.relationsOf(u) },
+      })),
+    );
+    this.#counts.updated += updated;
+    for (const u of existing) this.logRemote(u, 'update');
+    let pending = rows.filter((u) => !u.resolved.remote);
+    while (pending.length) {
+      const waiting = new Set(pending);
+      const ready = pending.filter((u) =>
+        this.targetsOf(u).every((t) => !waiting.has(this.plan.upsertOf(t)!)),
+      );
+      if (ready.length === 0) {
+        throw SynchroError.bulkCycle(entity, pending.map((u) => u.pkKey).slice(0, 5));
+      }
+      const inserted = await this.#bulk.insert(
+        remoteMeta,
+        ready.map((u) => ({ ...this.valuesOf(u), ...this.relationsOf(u) })),
+      );
+      ready.forEach((u, i) => {
+        u.resolved = { remote: inserted[i] };
+        this.logRemote(u, 'create');
+      });
+      this.#counts.created += ready.length;
+      pending = pending.filter((u) => !ready.includes(u));
+    }
+  }
+
+  private logRemote(upsert: Upsert, action: 'create' | 'update'): void {
+    this.#remoteLog.push({
+      entity: upsert.remoteMeta.className,
+      action,
+      pk: primaryKeyOf(upsert.resolved.remote!),
+    });
+  }
+
+  /** Current LOCAL values of the carried scalar and embedded properties (skipped ones left out). */
+  private valuesOf(upsert: Upsert): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    const merged = typeof upsert.decision === 'object' ? upsert.decision.merged : {};
+    for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
+      if (kind !== 'value') continue;
+      const from = prop.name in merged ? merged : (upsert.local as Record<string, unknown>);
+      values[prop.name] = cloneValue(from[prop.name]);
+    }
+    return values;
+  }
+
+  /**
+   * Detects REMOTE changes since the last sync on rows about to be updated, and applies the conflict policy
+   * (or a resolution stored by `resolveConflict()`): write LOCAL values, keep REMOTE's, write merged values,
+   * or leave the row pending for a person.
+   */
+  private async resolveConflicts(): Promise<void> {
+    for (const [entity, byPk] of this.plan.upserts) {
+      const rows = [...byPk.values()].filter((u) => u.resolved.by === 'reference' && u.changes?.rowChanged);
+      const baselines = this.resolver.baselines.get(entity);
+      const candidates = rows.flatMap((u) => {
+        const baseline = baselines?.get(u.pkKey);
+        return baseline ? [{ pkKey: u.pkKey, remote: u.resolved.remote!, baseline }] : [];
+      });
+      if (!candidates.length) continue;
+      const remoteMeta = rows[0].remoteMeta;
+      const detected = await this.#detector.detect(remoteMeta, candidates);
+      if (!detected.size) continue;
+      const conflicting = rows.filter((u) => detected.has(u.pkKey));
+      const keys = await this.resolver.keysOf(
+        conflicting[0].meta,
+        conflicting.map((u) => u.local),
+      );
+      const stored = await this.ctx.storedResolutions(
+        entity,
+        conflicting.map((u) => u.pkKey),
+      );
+      const policy = policyFor(this.ctx.conflicts, entity, this.#detector.remoteLogs);
+      for (const [i, upsert] of conflicting.entries()) {
+        const conflict: SyncConflict = {
+          entity,
+          key: keys[i],
+          local: syncedValues(upsert.meta, upsert.local),
+          remote: syncedValues(remoteMeta, upsert.resolved.remote!),
+          resolution: 'pending',
+        };
+        const settled = stored.get(upsert.pkKey);
+        const remoteAt = detected.get(upsert.pkKey)!.remoteChangedAt;
+        const decision: Decision =
+          settled ?? (await decide(policy, conflict, upsert.changes!.changedAt, remoteAt));
+        if (settled) this.#counts.settled.push({ entity, localPk: upsert.pkKey });
+        upsert.decision = decision;
+        conflict.resolution = typeof decision === 'object' ? 'merged' : decision;
+        this.ctx.report.conflicts.push(conflict);
+        if (decision === 'remote') this.ctx.report.skipped += 1;
+        if (decision === 'pending') {
+          this.#counts.deferred.push(...upsert.changes!.ids);
+          this.#counts.pending.push({ ...conflict, localPk: upsert.pkKey });
+        }
+      }
+    }
+  }
+
+  /** The carried relations, pointing at the REMOTE rows of their LOCAL targets. */
+  private relationsOf(upsert: Upsert): Record<string, unknown> {
+    const relations: Record<string, unknown> = {};
+    for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
+      if (kind !== 'relation') continue;
+      const target = relationTarget(upsert.local, prop);
+      relations[prop.name] = target ? this.requireRemote(target, upsert, prop.name) : null;
+    }
+    return relations;
+  }
+
+  /** Unit-of-work path: creates missing rows and assigns values (relations once every row exists). */
+  private writeValues(bulk: Set<string>): void {
+    const written: Upsert[] = [];
+    for (const upsert of this.plan.written()) {
+      if (bulk.has(upsert.meta.className)) continue;
+      const values = this.valuesOf(upsert);
+      if (upsert.resolved.remote) {
+        this.tx.assign(upsert.resolved.remote, values as never);
+      } else {
+        upsert.resolved = {
+          remote: this.tx.create(upsert.remoteMeta.class, values as never, { persist: true }),
+        };
+      }
+      written.push(upsert);
+    }
+    for (const upsert of written) {
+      const relations = this.relationsOf(upsert);
+      if (Object.keys(relations).length) this.tx.assign(upsert.resolved.remote!, relations as never);
+    }
+  }
+
+  private requireRemote(target: object, owner: Upsert, prop: string): object {
+    const remote = this.plan.remoteOf(target);
+    if (!remote) {
+      throw SynchroError.unresolvedTarget(
+        owner.meta.className,
+        owner.pkKey,
+        prop,
+        helper(target).__meta.className,
+      );
+    }
+    return remote;
+  }
+
+  /** Makes each changed REMOTE collection equal to the LOCAL one (one populate query per property). */
+  private async writeLinks(): Promise<void> {
+    for (const byPk of this.plan.upserts.values()) {
+      const props = new Set([...byPk.values()].flatMap((u) => [...u.links]));
+      for (const prop of props) {
+        const owners = [...byPk.values()].filter((u) => u.links.has(prop));
+        const existing = owners.map((u) => u.resolved.remote!).filter((r) => helper(r).hasPrimaryKey());
+        if (existing.length) await this.tx.populate(existing as never[], [prop] as never[]);
+        for (const owner of owners) {
+          const items = (owner.local as Record<string, { getItems(): object[] }>)[prop].getItems();
+          const remoteItems = items.map((item) => this.requireRemote(item, owner, prop));
+          const coll = (
+            owner.resolved.remote as Record<string, { set(i: object[]): void; isDirty(): boolean }>
+          )[prop];
+          coll.set(remoteItems);
+          if (coll.isDirty()) this.ctx.report.linked += 1;
+        }
+      }
+    }
+  }
+
+  /** Removes REMOTE pivot rows of the synced owners that LOCAL no longer has (one query per property). */
+  private async prunePivotRows(): Promise<void> {
+    for (const scope of this.plan.pivots) {
+      const owners = scope.owners.map((u) => u.resolved.remote!).filter((r) => helper(r).hasPrimaryKey());
+      const kept = new Set(scope.kept.map((u) => u.resolved.remote));
+      if (owners.length) {
+        const rows = await this.tx.find(scope.remoteMeta.class, {
+          [scope.ownerProp]: { $in: owners },
+        } as never);
+        for (const row of rows) if (!kept.has(row)) this.tx.remove(row);
+      }
+      this.ctx.report.linked += scope.owners.length;
+    }
+  }
+
+  /**
+   * Finds deleted rows on REMOTE (reference, stored natural key, or application-assigned key): removed
+   * through the unit of work, or returned for a bulk DELETE after the flush.
+   */
+  private async removeDeleted(bulk: Set<string>): Promise<{ meta: EntityMetadata; remotes: object[] }[]> {
+    const byEntity = new Map<string, typeof this.plan.deletes>();
+    for (const d of this.plan.deletes) {
+      byEntity.set(d.meta.className, [...(byEntity.get(d.meta.className) ?? []), d]);
+    }
+    const bulkDeletes: { meta: EntityMetadata; remotes: object[] }[] = [];
+    for (const name of this.ctx.entityOrder([...byEntity.keys()])) {
+      const group = byEntity.get(name)!;
+      const { meta, remoteMeta } = group[0];
+      const rows = group.map((d) => d.row);
+      const found = await this.resolver.resolveDeleted(meta, remoteMeta, rows);
+      const remotes: object[] = [];
+      for (const row of rows) {
+        const remote = found.get(row.pkKey);
+        if (!remote) {
+          this.ctx.report.skipped += 1; // untracked on REMOTE: left alone
+          continue;
+        }
+        remotes.push(remote);
+        if (bulk.has(name)) {
+          this.#remoteLog.push({
+            entity: remoteMeta.className,
+            action: 'delete',
+            pk: primaryKeyOf(remote),
+            naturalKey: row.deletedKey,
+          });
+        } else {
+          this.tx.remove(remote);
+        }
+      }
+      if (bulk.has(name) && remotes.length) bulkDeletes.push({ meta: remoteMeta, remotes });
+      this.#deletedRefs.push(...rows.map((r) => ({ entity: name, localPk: r.pkKey })));
+    }
+    return bulkDeletes;
+  }
+
+  /**
+   * For entities detected by row hash (no version, REMOTE keeps no log): the written rows as the database
+   * stores them, so the recorded hash is not thrown off by rounding or precision (one query per entity).
+   */
+  private async reloadForHash(): Promise<Map<object, object>> {
+    const reloaded = new Map<object, object>();
+    if (this.#detector.remoteLogs) return reloaded;
+    const fresh = this.tx.fork({ clear: true, keepTransactionContext: true });
+    for (const byPk of this.plan.upserts.values()) {
+      const rows = [...byPk.values()].filter((u) => u.resolved.remote && u.decision !== 'pending');
+      if (!rows.length || detectionMethod(rows[0].remoteMeta, false) !== 'hash') continue;
+      const meta = rows[0].remoteMeta;
+      const byKey = new Map(
+        rows.map((u) => [keyString(primaryKeyOf(u.resolved.remote!)), u.resolved.remote!]),
+      );
+      const pks = [...byKey.keys()].map((k) => JSON.parse(k));
+      for (const chunk of chunkByParameters(this.tx.getPlatform(), pks, pkWeight(meta))) {
+        for (const row of await fresh.find(meta.class, pkWhere(meta, chunk) as never)) {
+          const mine = byKey.get(keyString(primaryKeyOf(row)));
+          if (mine) reloaded.set(mine, row);
+        }
+      }
+    }
+    return reloaded;
+  }
+
+  /** Adds what the unit of work will write to the counts, from its change sets. */
+  private countChangeSets(): void {
+    const uow = this.tx.getUnitOfWork();
+    uow.computeChangeSets();
+    for (const cs of uow.getChangeSets()) {
+      if (cs.meta.className === SynchroReference.meta.className) continue;
+      if (cs.type === ChangeSetType.CREATE) this.#counts.created += 1;
+      else if (cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY)
+        this.#counts.deleted += 1;
+      else if (Object.keys(cs.payload).length) this.#counts.updated += 1;
+    }
+  }
+
+  /** Records LOCAL → REMOTE keys of every row written or matched, and forgets those of deleted rows. */
+  private async writeReferences(): Promise<void> {
+    const rows: {
+      source: string;
+      entity: string;
+      localPk: string;
+      remotePk: unknown;
+      remoteVersion: string | null;
+      remoteHash: string | null;
+      remoteLogId: number | null;
+    }[] = [];
+    const logId = await this.#detector.logPosition();
+    const hashed = await this.reloadForHash();
+    for (const byPk of this.plan.upserts.values()) {
+      for (const u of byPk.values()) {
+        if (!u.resolved.remote || u.decision === 'pending') continue;
+        // A row matched by reference and not written keeps its baseline: nothing was confirmed.
+        if (u.resolved.by === 'reference' && u.ensureOnly) continue;
+        const meta = u.remoteMeta;
+        const hash = detectionMethod(meta, this.#detector.remoteLogs) === 'hash';
+        rows.push({
+          source: this.ctx.source,
+          entity: u.meta.className,
+          localPk: u.pkKey,
+          remotePk: primaryKeyOf(u.resolved.remote),
+          remoteVersion: versionOf(meta, u.resolved.remote),
+          remoteHash: hash ? rowHash(meta, hashed.get(u.resolved.remote) ?? u.resolved.remote) : null,
+          remoteLogId: logId,
+        });
+      }
+    }
+    for (const chunk of chunkByParameters(this.tx.getPlatform(), rows, 7)) {
+      await sqlEm(this.tx)
+        .createQueryBuilder(SynchroReference)
+        .insert(chunk)
+        .onConflict(['source', 'entity', 'localPk'])
+        .merge(['remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'])
+        .execute();
+    }
+    for (const chunk of chunkByParameters(this.tx.getPlatform(), this.#deletedRefs, 2)) {
+      await this.tx.nativeDelete(SynchroReference, {
+        source: this.ctx.source,
+        $or: chunk.map((r) => ({ entity: r.entity, localPk: r.localPk })),
+      });
+    }
+  }
+}
