@@ -191,3 +191,40 @@ describe.each(PAIRS)('conflict policies $name', (kinds) => {
     }
   });
 });
+
+describe.each(PAIRS)('optimistic locking while applying $name', (kinds) => {
+  it('an OptimisticLockError during the REMOTE flush restarts the batch instead of failing the run', async () => {
+    let injected = 0;
+    const racer = {
+      async onFlush({ em }: { em: import('@mikro-orm/core').EntityManager }) {
+        if (injected > 0 || !em.isInTransaction()) return;
+        injected += 1;
+        // Someone else bumps the version between the sync's read and its write.
+        await em
+          .getConnection()
+          .execute(
+            "update doc set version = version + 1 where code = 'd'",
+            [],
+            'run',
+            em.getTransactionContext(),
+          );
+      },
+    };
+    const p = await openSyncPair(kinds, { conflicts: 'local-wins' }, { capture: false });
+    try {
+      const em = p.local.orm.em.fork();
+      const doc = em.create(Doc, { code: 'd', body: 'v1' });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      p.remote.orm.em.getEventManager().registerSubscriber(racer);
+      doc.body = 'v2';
+      await em.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(injected).toBe(1);
+      expect(report).toMatchObject({ status: 'synced', updated: 1, errors: [] });
+      expect((await p.remote.orm.em.fork().findOneOrFail(Doc, { code: 'd' })).body).toBe('v2');
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -1,0 +1,133 @@
+import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core';
+import { synchronize, withoutSynchroLog, withSynchro } from '@mikro-synchro/core';
+import { describe, expect, it } from 'vitest';
+import { PAIRS } from '../support/databases.js';
+import { Author, Book, Doc, MODEL, Tag } from '../support/model.js';
+import { openPair, type TestPair } from '../support/orm.js';
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+/** Both databases as a comparable snapshot (natural keys only, no ids). */
+async function snapshot(orm: TestPair['local']['orm']) {
+  const em = orm.em.fork();
+  const authors = await em.find(Author, {}, { orderBy: { email: 'asc' } });
+  const books = await em.find(Book, {}, { populate: ['author', 'tags'], orderBy: { title: 'asc' } });
+  return {
+    authors: authors.map((a) => `${a.email}:${a.name}`),
+    books: books.map(
+      (b) =>
+        `${b.title}:${b.author.email}:${b.price}:${b.tags
+          .getItems()
+          .map((t) => t.name)
+          .sort()
+          .join('|')}`,
+    ),
+    tags: (await em.find(Tag, {}, { orderBy: { name: 'asc' } })).map((t) => t.name),
+  };
+}
+
+describe.each(PAIRS)('two-way sync $name', (kinds) => {
+  it('three rounds of edits on both sides end equal, then no-changes both ways', async () => {
+    const p = await openPair(
+      kinds,
+      withSynchro({ entities: MODEL }, { remote: 'server' }),
+      withSynchro({ entities: MODEL }, { remote: 'office' }),
+    );
+    try {
+      const both = async () => {
+        await synchronize(p.local.orm, p.remote.orm);
+        await synchronize(p.remote.orm, p.local.orm);
+      };
+      for (let round = 1; round <= 3; round++) {
+        const office = p.local.orm.em.fork();
+        const server = p.remote.orm.em.fork();
+        const a = office.create(Author, { email: `office${round}@x`, name: `O${round}` });
+        office
+          .create(Book, { title: `office-book-${round}`, author: a, price: round })
+          .tags.add(office.create(Tag, { name: `o${round}` }));
+        const s = server.create(Author, { email: `server${round}@x`, name: `S${round}` });
+        server.create(Book, { title: `server-book-${round}`, author: s, price: 10 + round });
+        await office.flush();
+        await server.flush();
+        if (round > 1) {
+          // edit and delete rows that came from the other side
+          const fromServer = await office.findOneOrFail(Author, { email: `server${round - 1}@x` });
+          fromServer.name = `edited-by-office-${round}`;
+          const fromOffice = await server.findOneOrFail(
+            Book,
+            { title: `office-book-${round - 1}` },
+            { populate: ['tags'] },
+          );
+          fromOffice.price = 100 + round;
+          fromOffice.tags.add(server.create(Tag, { name: `s${round}` }));
+          await server.flush();
+          await tick();
+          await office.flush();
+        }
+        await both();
+        expect(await snapshot(p.local.orm)).toEqual(await snapshot(p.remote.orm));
+      }
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
+      expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ status: 'no-changes' });
+      const final = await snapshot(p.remote.orm);
+      expect(final.authors).toHaveLength(6);
+      expect(final.authors).toContain('server2@x:edited-by-office-3');
+      expect(final.books).toContain('office-book-2:office2@x:103:o2|s3');
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+/** The seed README's "Signals" scenario: saving a Book bumps a counter on a Doc in the same flush. */
+class BumpOnBook implements EventSubscriber {
+  constructor(private readonly quiet: boolean) {}
+  async afterFlush({ em, uow }: FlushEventArgs) {
+    const created = uow.getChangeSets().filter((cs) => cs.meta.className === 'Book' && cs.type === 'create');
+    if (!created.length) return;
+    const bump = async () => {
+      // On REMOTE this runs inside the sync's batch transaction: the fork must join it.
+      const fork = em.fork({ keepTransactionContext: true });
+      const counter = await fork.findOne(Doc, { code: 'counter' });
+      if (!counter) return;
+      counter.body = String(Number(counter.body) + created.length);
+      await fork.flush();
+    };
+    await (this.quiet ? withoutSynchroLog(bump) : bump());
+  }
+}
+
+describe.each(PAIRS)('side effects of subscribers $name', (kinds) => {
+  it.each([
+    [false, '2', 'logged: LOCAL counter (1) overwrites REMOTE edit (100), then REMOTE bumps it again'],
+    [true, '101', 'withoutSynchroLog(): the side effect stays local, REMOTE runs its own on its own value'],
+  ] as const)('quiet=%s: counter ends at %s (%s)', async (quiet, expected) => {
+    const p = await openPair(
+      kinds,
+      withSynchro(
+        { entities: MODEL, subscribers: [new BumpOnBook(quiet)] },
+        { remote: 'server', conflicts: 'local-wins' },
+      ),
+      withSynchro({ entities: MODEL, subscribers: [new BumpOnBook(quiet)] }, { remote: null }),
+    );
+    try {
+      const em = p.local.orm.em.fork();
+      const author = em.create(Author, { email: 'a@x', name: 'A' });
+      em.create(Doc, { code: 'counter', body: '0' });
+      em.create(Doc, { code: 'other', body: 'x' });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const rem = p.remote.orm.em.fork();
+      const remoteCounter = await rem.findOneOrFail(Doc, { code: 'counter' });
+      remoteCounter.body = '100'; // REMOTE's own edit
+      await rem.flush();
+      em.create(Book, { title: 'B', author }); // LOCAL side effect: counter += 1
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const after = await p.remote.orm.em.fork().findOneOrFail(Doc, { code: 'counter' });
+      expect(after.body).toBe(expected);
+    } finally {
+      await p.close();
+    }
+  });
+});
