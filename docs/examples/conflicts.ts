@@ -1,0 +1,69 @@
+/**
+ * The examples quoted by docs/conflicts.md; test/conflicts/docs.test.ts runs them and checks that the
+ * document quotes them verbatim.
+ */
+import { defineEntity, type MikroORM, type Options, p } from '@mikro-orm/core';
+import {
+  type ConflictPolicy,
+  resolveConflict,
+  synchronize,
+  synchroStatus,
+  withSynchro,
+} from '@mikro-synchro/core';
+
+export const Price = defineEntity({
+  name: 'Price',
+  properties: {
+    id: p.integer().primary(),
+    sku: p.string().unique(),
+    amount: p.decimal('number').precision(10).scale(2),
+    note: p.string().nullable(),
+    version: p.integer().version(),
+  },
+});
+
+// #region configure
+/** The office logs and syncs to 'server'; the server logs too, so the default policy is newer-wins. */
+export const officeConfig = (base: Partial<Options>) =>
+  withSynchro({ ...base, entities: [Price] }, { remote: 'server', conflicts: { Price: 'manual' } });
+export const serverConfig = (base: Partial<Options>) =>
+  withSynchro({ ...base, entities: [Price] }, { remote: null });
+// #endregion configure
+
+// #region merge
+/** A policy as a function: keep REMOTE's note, take LOCAL's amount. */
+export const mergePrices: ConflictPolicy = (c) => ({ ...c.remote, amount: c.local.amount });
+// #endregion merge
+
+/** Runs the document's walk-through and returns what it shows. */
+export async function example(office: MikroORM, server: MikroORM) {
+  const em = office.em.fork();
+  em.create(Price, { sku: 'A-1', amount: 10, note: null });
+  await em.flush();
+  await synchronize(office, server);
+  // both sides edit the same row before the next sync
+  const remote = server.em.fork();
+  const onServer = await remote.findOneOrFail(Price, { sku: 'A-1' });
+  onServer.note = 'checked by HQ';
+  await remote.flush();
+  const onOffice = await em.findOneOrFail(Price, { sku: 'A-1' });
+  onOffice.amount = 12;
+  await em.flush();
+
+  // #region manual
+  const report = await synchronize(office, server); // report.status === 'conflicts'
+  const { pendingConflicts } = await synchroStatus(office, server);
+  // a person decides: here, merge both edits
+  const [conflict] = pendingConflicts;
+  await resolveConflict(office, conflict.id, { amount: conflict.local.amount, note: conflict.remote.note });
+  const after = await synchronize(office, server); // applies the resolution
+  // #endregion manual
+
+  // #region run-policy
+  // A policy can also be given per run, globally or per entity:
+  const merged = await synchronize(office, server, { conflicts: { Price: mergePrices } });
+  // #endregion run-policy
+
+  const final = await server.em.fork().findOneOrFail(Price, { sku: 'A-1' });
+  return { report, conflict, after, merged, final };
+}

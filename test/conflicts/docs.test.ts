@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { example, mergePrices, officeConfig, serverConfig } from '../../docs/examples/conflicts.js';
+import { PAIRS } from '../support/databases.js';
+import { quotedRegions } from '../support/docRegions.js';
+import { openPair } from '../support/orm.js';
+
+describe('docs/conflicts.md', () => {
+  it('quotes the example module verbatim', () => {
+    const missing = quotedRegions('docs/conflicts.md', 'docs/examples/conflicts.ts');
+    expect(missing).toEqual([]);
+    expect(readFileSync(new URL('../../docs/conflicts.md', import.meta.url), 'utf8')).toContain(
+      'withoutSynchroLog',
+    );
+  });
+});
+
+describe.each(PAIRS)('docs/examples/conflicts.ts $name', (kinds) => {
+  it('runs as the document says', async () => {
+    const p = await openPair(kinds, officeConfig({}), serverConfig({}));
+    try {
+      const { report, conflict, after, merged, final } = await example(p.local.orm, p.remote.orm);
+      expect(report.status).toBe('conflicts');
+      expect(conflict).toMatchObject({
+        entity: 'Price',
+        key: ['A-1'],
+        local: { amount: 12 },
+        remote: { note: 'checked by HQ' },
+      });
+      expect(after).toMatchObject({ status: 'synced', updated: 1 });
+      expect(merged.status).toBe('no-changes');
+      expect([final.amount, final.note]).toEqual([12, 'checked by HQ']);
+      expect(typeof mergePrices).toBe('function');
+    } finally {
+      await p.close();
+    }
+  });
+});
