@@ -101,7 +101,7 @@ describe.each(PAIRS)('side effects of subscribers $name', (kinds) => {
   it.each([
     [false, '2', 'logged: LOCAL counter (1) overwrites REMOTE edit (100), then REMOTE bumps it again'],
     [true, '101', 'withoutSynchroLog(): the side effect stays local, REMOTE runs its own on its own value'],
-  ] as const)('quiet=%s: counter ends at %s (%s)', async (quiet, expected) => {
+  ] as const)('quiet=%s: counter ends at %s (%s)', async (quiet, expected, _why) => {
     const p = await openPair(
       kinds,
       withSynchro(
