@@ -60,7 +60,7 @@ export class OptimisticLockingAssertionError extends AssertionError {
     return new OptimisticLockingAssertionError(
       `A new ${entity} has ${entity}.${property} = ${String(actual)} after its insert, expected the insert time; ` +
         `let MikroORM set ${entity}.${property} on insert (do not set it in create())`,
-      { entity, check: 'initial-version', actual, expected: 'a Date' },
+      { entity, check: 'initial-version', actual },
     );
   }
 
@@ -113,7 +113,8 @@ export class OptimisticLockingAssertionError extends AssertionError {
         ? `Saving the first copy of ${entity} failed (${error}); mutate() must make a change that can be saved`
         : `Saving a stale copy of ${entity} threw ${error} instead of OptimisticLockError; ` +
           'mutate() must make a change that can be saved twice';
-    return new OptimisticLockingAssertionError(what, { entity, check: 'stale-save' }, { cause });
+    const check = copy === 'first' ? 'mutate' : 'stale-save';
+    return new OptimisticLockingAssertionError(what, { entity, check }, { cause });
   }
 }
 

@@ -1,9 +1,10 @@
 import type { Dictionary, EntityManager, EntityName, MikroORM, OptimisticLockError } from '@mikro-orm/core';
 import { withoutSynchroLog } from '../capture/context.js';
 import { emOf } from '../capture/runtimeOf.js';
-import { type StaleSaveOptions, staleSave } from './assertStaleSaveFails.js';
+import type { StaleSaveOptions } from './assertStaleSaveFails.js';
 import { assertVersionProperty } from './assertVersionProperty.js';
 import { OptimisticLockingAssertionError } from './OptimisticLockingAssertionError.js';
+import { staleSave } from './staleSave.js';
 import { TrackedForks } from './TrackedForks.js';
 import { type VersionType, versionTypeOf } from './versionPropertyOf.js';
 
