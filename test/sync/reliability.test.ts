@@ -140,6 +140,36 @@ describe.each(PAIRS)('reliability $name', (kinds) => {
   });
 });
 
+describe.each(PAIRS)('database errors $name', (kinds) => {
+  it('a row REMOTE rejects fails the run with the entity named, and nothing of the batch is kept', async () => {
+    const p = await openPair(
+      kinds,
+      withSynchro({ entities: MODEL }, { remote: 'server' }),
+      withSynchro({ entities: MODEL }, { remote: null }),
+    );
+    try {
+      const em = p.local.orm.em.fork();
+      const a = em.create(Author, { email: 'a@x', name: 'A' });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const rem = p.remote.orm.em.fork();
+      rem.create(Author, { email: 'b@x', name: 'server only' });
+      await rem.flush();
+      a.email = 'b@x'; // LOCAL renames its author to an email REMOTE already uses for another row
+      em.create(Author, { email: 'c@x', name: 'C' });
+      await em.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.status).toBe('failed');
+      expect(report.errors).toHaveLength(1);
+      expect(report.errors[0].entity).toBe('Author');
+      expect(report.errors[0].message).toMatch(/^REMOTE rejected the batch: /);
+      expect(await p.remote.orm.em.fork().count(Author, { email: 'c@x' })).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe.each(PAIRS)('echoes $name', (kinds) => {
   it('changes applied by a sync are logged with their origin and never sent back', async () => {
     const p = await openPair(

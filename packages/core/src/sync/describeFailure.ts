@@ -18,7 +18,10 @@ export function describeFailure(error: unknown, remote: EntityManager): SyncFail
     const e = error as NaturalKeyError & { entity?: string; key?: unknown };
     return { entity: e.entity ?? 'unknown', key: e.key ?? null, message };
   }
-  const table = /(?:insert into|update|delete from)\s+[`"[]?(?:\w+[`"\]]?\.)?[`"[]?(\w+)/i.exec(message)?.[1];
+  // PostgreSQL errors carry the table; the others name it in the SQL of the message.
+  const table =
+    (error as { table?: string }).table ??
+    /(?:insert into|update|delete from)\s+[`"[]?(?:\w+[`"\]]?\.)?[`"[]?(\w+)/i.exec(message)?.[1];
   const meta = table
     ? [...remote.getMetadata().getAll().values()].find((m) => m.tableName === table || m.collection === table)
     : undefined;
