@@ -1,5 +1,6 @@
-import { SynchroConfigError, synchronize, withSynchro } from '@mikro-synchro/core';
+import { SynchroConfigError, synchronize, synchroStatus, withSynchro } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PAIRS } from '../support/databases.js';
 import { Author, Book, Category, Memo, MODEL, Note, Tag } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
 import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
@@ -241,6 +242,30 @@ describe('configuration errors', () => {
       await expect(synchronize(p.local.orm, p.remote.orm)).rejects.toThrow(
         'The synchro tables are missing on REMOTE: create them with `npx mikro-orm-synchro schema:update --run`',
       );
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.each(PAIRS)('entities filter $name', (kinds) => {
+  it('syncs only the listed entities; the others stay pending and a later run applies them all, whatever the batch size', async () => {
+    const p = await openSyncPair(kinds);
+    try {
+      const em = p.local.orm.em.fork();
+      const a = em.create(Author, { email: 'a@x', name: 'A' });
+      for (const title of ['T1', 'T2', 'T3']) em.create(Book, { title, author: a });
+      await em.flush();
+      const first = await synchronize(p.local.orm, p.remote.orm, { entities: [Author] });
+      expect(first).toMatchObject({ status: 'synced', created: 1 });
+      expect((await synchroStatus(p.local.orm, p.remote.orm)).pending).toEqual({ Book: 3 });
+      await expect(synchronize(p.local.orm, p.remote.orm, { entities: ['Nope'] })).rejects.toThrow(
+        /^Unknown entity 'Nope' in SynchroOptions: known entities are /,
+      );
+      const rest = await synchronize(p.local.orm, p.remote.orm, { batchSize: 1 });
+      expect(rest).toMatchObject({ status: 'synced', created: 3 });
+      expect((await synchroStatus(p.local.orm, p.remote.orm)).pending).toEqual({});
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
     } finally {
       await p.close();
     }

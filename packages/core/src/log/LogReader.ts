@@ -1,7 +1,7 @@
 import { type EntityManager, raw } from '@mikro-orm/core';
 import { sqlEm } from '../util/sqlEm.js';
 import { SynchroChange, type SynchroHole } from './entities.js';
-import { closableHoles, holeMarker } from './holes.js';
+import { holeMarker } from './holes.js';
 
 /** @internal A logged change as the sync engine reads it. */
 export interface LoggedChange {
@@ -27,25 +27,27 @@ export interface LogBatch {
   next: LogPosition;
 }
 
+/** @internal Some open holes to read again, and which of them can no longer be filled. */
+export interface HoleRead {
+  ids: number[];
+  /** From {@link closableHoles}, checked before the read. */
+  closable: Set<number>;
+}
+
 /**
- * @internal Reads the next `limit` changes after `from` (ids above `lastId` plus the open holes), and
- * computes the position after them: holes that were filled or can no longer be filled are dropped, ids
- * skipped inside the batch become new holes. `withHoles: false` leaves the open holes alone (a run reads
- * them once, in its first batch).
+ * @internal Reads the next `limit` changes above `lastId` and computes the position after them: ids skipped
+ * inside the batch become new holes. With `holes`, reads those hole ids instead: found ones and ones that
+ * can no longer be filled leave the hole list. A run reads every open hole once, in pages, before new ids.
  */
 export async function readLogBatch(
   em: EntityManager,
   from: LogPosition,
   limit: number,
-  withHoles = true,
+  holes?: HoleRead,
 ): Promise<LogBatch> {
   const fork = em.fork({ clear: true });
-  const closable = withHoles ? await closableHoles(fork, from.holes) : new Set<number>();
-  const holeIds = withHoles ? from.holes.map((h) => h.id) : [];
-  const where = holeIds.length
-    ? { $or: [{ id: { $gt: from.lastId } }, { id: { $in: holeIds } }] }
-    : { id: { $gt: from.lastId } };
-  const rows = await fork.find(SynchroChange, where, { orderBy: { id: 'asc' }, limit });
+  const where = holes ? { id: { $in: holes.ids } } : { id: { $gt: from.lastId } };
+  const rows = await fork.find(SynchroChange, where, { orderBy: { id: 'asc' }, ...(holes ? {} : { limit }) });
   const changes = rows.map((r) => ({
     id: Number(r.id),
     entity: r.entity,
@@ -56,21 +58,25 @@ export async function readLogBatch(
     origin: r.origin ?? null,
     createdAt: r.createdAt,
   }));
-  const seen = new Set(changes.map((c) => c.id));
-  const fresh = changes.filter((c) => c.id > from.lastId);
-  const lastId = fresh.length ? fresh[fresh.length - 1].id : from.lastId;
-  const holes = from.holes.filter((h) => !seen.has(h.id) && !closable.has(h.id));
+  if (holes) {
+    const seen = new Set(changes.map((c) => c.id));
+    const read = new Set(holes.ids);
+    const open = from.holes.filter((h) => !read.has(h.id) || (!seen.has(h.id) && !holes.closable.has(h.id)));
+    return { changes, next: { lastId: from.lastId, holes: open } };
+  }
+  const lastId = changes.length ? changes[changes.length - 1].id : from.lastId;
+  const open = [...from.holes];
   const skipped: number[] = [];
   let expected = from.lastId + 1;
-  for (const c of fresh) {
+  for (const c of changes) {
     for (let id = expected; id < c.id; id++) skipped.push(id);
     expected = c.id + 1;
   }
   if (skipped.length) {
     const marker = await holeMarker(fork);
-    if (marker !== null) holes.push(...skipped.map((id) => ({ id, until: marker })));
+    if (marker !== null) open.push(...skipped.map((id) => ({ id, until: marker })));
   }
-  return { changes, next: { lastId, holes } };
+  return { changes, next: { lastId, holes: open } };
 }
 
 /** @internal Number of changes pending after `from`, per entity. */

@@ -22,9 +22,16 @@ export function describeFailure(error: unknown, remote: EntityManager): SyncFail
   const table =
     (error as { table?: string }).table ??
     /(?:insert into|update|delete from)\s+[`"[]?(?:\w+[`"\]]?\.)?[`"[]?(\w+)/i.exec(message)?.[1];
+  const metas = [...remote.getMetadata().getAll().values()];
+  // MariaDB names only the index (`<table>_<columns>_unique` by MikroORM's naming): match the longest table.
+  const index = /for key '(?:\w+\.)?(\w+)'/i.exec(message)?.[1];
   const meta = table
-    ? [...remote.getMetadata().getAll().values()].find((m) => m.tableName === table || m.collection === table)
-    : undefined;
+    ? metas.find((m) => m.tableName === table || m.collection === table)
+    : index
+      ? metas
+          .filter((m) => index.startsWith(`${m.tableName}_`))
+          .sort((a, b) => b.tableName.length - a.tableName.length)[0]
+      : undefined;
   const keyMatch = /\b(?:Key|DETAIL:\s+Key)\s*\(([^)]*)\)=\(([^)]*)\)/i.exec(message);
   const duplicate = /Duplicate entry '([^']*)'/i.exec(message);
   return {

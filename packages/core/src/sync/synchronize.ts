@@ -11,6 +11,7 @@ import type { ConflictPolicy } from '../conflicts/ConflictPolicy.js';
 import { storeConflicts } from '../conflicts/storeConflicts.js';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SynchroRun } from '../log/entities.js';
+import { closableHoles } from '../log/holes.js';
 import { countPending, type LogPosition, readLogBatch } from '../log/LogReader.js';
 import { nodeIdOf, nodeOf } from '../log/nodeId.js';
 import { BatchSync } from './apply/BatchSync.js';
@@ -86,6 +87,11 @@ export async function synchronize(
   }
 
   const only = options.entities ? new Set(options.entities.map(entityNameOf)) : null;
+  if (only) {
+    const watched = localRuntime.watchedNames(localEm.getMetadata());
+    for (const name of only)
+      if (!watched.includes(name)) throw SynchroConfigError.unknownEntity(name, watched);
+  }
   const callerRemote = 'getUnitOfWork' in remote;
   const writePath = options.writePath ?? localRuntime.options.writePath;
   const ctx = new SyncContext(
@@ -105,10 +111,14 @@ export async function synchronize(
   try {
     // Read again under the lease: a run that finished in the meantime has moved it.
     let position = await positionNow();
+    // Every open hole is read again once per run, in pages, before new ids; whether one can still be
+    // filled is decided before reading it.
+    const closable = await closableHoles(localEm, position.holes);
+    const holeQueue = position.holes.map((h) => h.id).sort((a, b) => a - b);
     for (;;) {
-      // Open holes are read again once per run, by its first batch.
-      const batch = await readLogBatch(localEm, position, batchSize, done === 0);
-      if (batch.changes.length === 0) break;
+      const holes = holeQueue.length ? { ids: holeQueue.splice(0, batchSize), closable } : undefined;
+      const batch = await readLogBatch(localEm, position, batchSize, holes);
+      if (!holes && batch.changes.length === 0) break;
       // Changes REMOTE itself made (applied here by a sync the other way) are never sent back.
       const fresh = batch.changes.filter((c) => c.origin === null || c.origin !== target);
       const changes = fresh.filter((c) => !only || only.has(c.entity));
