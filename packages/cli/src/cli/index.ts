@@ -1,0 +1,3 @@
+export * from './CliContext.js';
+export * from './runCli.js';
+export type * from './yargs.js';

@@ -1,0 +1,2 @@
+export * from './CliError.js';
+export * from './reportError.js';
