@@ -2,25 +2,10 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { AuthorSchema, BookSchema, example, PersonSchema } from '../../docs/examples/natural-keys.js';
 import { KINDS } from '../support/databases.js';
+import { regions } from '../support/docRegions.js';
 import { openOrm, type TestOrm } from '../support/orm.js';
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
-
-/** The `// #region name` blocks of the example module, dedented as the document quotes them. */
-function regions(source: string): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const m of source.matchAll(/^( *)\/\/ #region (\w+)\n([\s\S]*?)\n *\/\/ #endregion \2$/gm)) {
-    const indent = m[1]!.length;
-    found.set(
-      m[2]!,
-      m[3]!
-        .split('\n')
-        .map((line) => line.slice(indent))
-        .join('\n'),
-    );
-  }
-  return found;
-}
 
 describe('docs/natural-keys.md', () => {
   test('quotes the example module verbatim', () => {

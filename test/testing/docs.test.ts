@@ -11,25 +11,10 @@ import {
   Draft,
 } from '../../docs/examples/testing.js';
 import { createDatabase, KINDS } from '../support/databases.js';
+import { regions } from '../support/docRegions.js';
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 const doc = read('../../docs/testing.md');
-
-/** The `// #region name` blocks of the example module, dedented as the document quotes them. */
-function regions(source: string): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const m of source.matchAll(/^( *)\/\/ #region (\w+)\n([\s\S]*?)\n *\/\/ #endregion \2$/gm)) {
-    const indent = m[1]!.length;
-    found.set(
-      m[2]!,
-      m[3]!
-        .split('\n')
-        .map((line) => line.slice(indent))
-        .join('\n'),
-    );
-  }
-  return found;
-}
 
 /** The plain (language-less) code blocks of the document: the failure messages it shows. */
 const messages = [...doc.matchAll(/^```(\w*)\n([\s\S]*?)\n```$/gm)].filter((m) => !m[1]).map((m) => m[2]);
