@@ -145,6 +145,25 @@ export const Doc = defineEntity({
   },
 });
 
+/** An FK cycle between two entities: a department's head works in it. */
+export const Department = defineEntity({
+  name: 'Department',
+  properties: {
+    id: p.integer().primary(),
+    name: p.string().unique(),
+    head: () => p.manyToOne(Employee).nullable(),
+  },
+});
+
+export const Employee = defineEntity({
+  name: 'Employee',
+  properties: {
+    id: p.integer().primary(),
+    email: p.string().unique(),
+    department: () => p.manyToOne(Department).nullable(),
+  },
+});
+
 export const MODEL = [
   Author,
   Book,
@@ -159,4 +178,6 @@ export const MODEL = [
   Address,
   Sample,
   Doc,
+  Department,
+  Employee,
 ];

@@ -1,7 +1,7 @@
 import { SynchroConfigError, synchronize, synchroStatus, withSynchro } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
-import { Author, Book, Category, Memo, MODEL, Note, Tag } from '../support/model.js';
+import { Author, Book, Category, Department, Employee, Memo, MODEL, Note, Tag } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
 import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
 
@@ -115,6 +115,20 @@ describe.each(PATH_PAIRS)('replay $name, $path path', ({ path, ...kinds }) => {
       .fork()
       .find(Category, {}, { populate: ['parent'], orderBy: { name: 'asc' } });
     expect(rows.map((c) => `${c.name}<${c.parent?.name ?? '-'}`)).toEqual(['leaf<mid', 'mid<root', 'root<-']);
+  });
+
+  it('writes an FK cycle between two entities (new rows on both sides of it)', async () => {
+    const em = p.local.orm.em.fork();
+    const dept = em.create(Department, { name: 'R&D' });
+    const head = em.create(Employee, { email: 'head@x', department: dept });
+    em.create(Employee, { email: 'dev@x', department: dept });
+    dept.head = head;
+    await em.flush();
+    expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', created: 3 });
+    const remote = await p.remote.orm.em.fork().findOneOrFail(Department, { name: 'R&D' }, { populate: ['head'] });
+    expect(remote.head?.email).toBe('head@x');
+    const staff = await p.remote.orm.em.fork().find(Employee, { department: remote.id }, { orderBy: { email: 'asc' } });
+    expect(staff.map((e) => e.email)).toEqual(['dev@x', 'head@x']);
   });
 
   it('deletes through the reference, then through the stored natural key, and leaves untracked rows alone', async () => {
