@@ -228,3 +228,69 @@ describe.each(PAIRS)('optimistic locking while applying $name', (kinds) => {
     }
   });
 });
+
+describe.each(PAIRS)('delete conflicts $name', (kinds) => {
+  const setup = async (p: TestPair, first: 'remote' | 'local') => {
+    const em = p.local.orm.em.fork();
+    const memo = em.create(Memo, { text: 'v1' });
+    await em.flush();
+    await synchronize(p.local.orm, p.remote.orm);
+    const editRemote = async () => {
+      const rem = p.remote.orm.em.fork();
+      (await rem.findOneOrFail(Memo, { text: 'v1' })).text = 'server';
+      await rem.flush();
+    };
+    const deleteLocal = async () => {
+      em.remove(memo);
+      await em.flush();
+    };
+    if (first === 'remote') {
+      await editRemote();
+      await tick();
+      await deleteLocal();
+    } else {
+      await deleteLocal();
+      await tick();
+      await editRemote();
+    }
+  };
+
+  it('a LOCAL delete of a row REMOTE edited since is a conflict: newer-wins decides', async () => {
+    const p = await openSyncPair(kinds);
+    try {
+      await setup(p, 'local');
+      const kept = await synchronize(p.local.orm, p.remote.orm);
+      expect(kept.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Memo', local: {}, resolution: 'remote' }),
+      ]);
+      expect(await remoteText(p)).toEqual(['server']);
+    } finally {
+      await p.close();
+    }
+    const q = await openSyncPair(kinds);
+    try {
+      await setup(q, 'remote');
+      const deleted = await synchronize(q.local.orm, q.remote.orm);
+      expect(deleted).toMatchObject({ deleted: 1 });
+      expect(deleted.conflicts.map((c) => c.resolution)).toEqual(['local']);
+      expect(await remoteText(q)).toEqual([]);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('manual: the delete waits, then resolveConflict(local) applies it', async () => {
+    const p = await openSyncPair(kinds, { conflicts: 'manual' });
+    try {
+      await setup(p, 'remote');
+      expect((await synchronize(p.local.orm, p.remote.orm)).status).toBe('conflicts');
+      expect(await remoteText(p)).toEqual(['server']);
+      const [conflict] = (await synchroStatus(p.local.orm, p.remote.orm)).pendingConflicts;
+      await resolveConflict(p.local.orm, conflict.id, 'local');
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', deleted: 1 });
+      expect(await remoteText(p)).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});

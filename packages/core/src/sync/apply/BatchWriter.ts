@@ -12,6 +12,7 @@ import { SynchroReference } from '../../log/entities.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
 import { sqlEm } from '../../util/sqlEm.js';
+import type { RowChanges } from '../plan/collapse.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
 import type { RemoteResolver } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
@@ -332,11 +333,12 @@ export class BatchWriter {
       const { meta, remoteMeta } = group[0];
       const rows = group.map((d) => d.row);
       const found = await this.resolver.resolveDeleted(meta, remoteMeta, rows);
+      const kept = await this.deleteConflicts(name, remoteMeta, rows, found);
       const remotes: object[] = [];
       for (const row of rows) {
         const remote = found.get(row.pkKey);
-        if (!remote) {
-          this.ctx.report.skipped += 1; // untracked on REMOTE: left alone
+        if (!remote || kept.has(row.pkKey)) {
+          if (!remote) this.ctx.report.skipped += 1; // untracked on REMOTE: left alone
           continue;
         }
         remotes.push(remote);
@@ -352,9 +354,62 @@ export class BatchWriter {
         }
       }
       if (bulk.has(name) && remotes.length) bulkDeletes.push({ meta: remoteMeta, remotes });
-      this.#deletedRefs.push(...rows.map((r) => ({ entity: name, localPk: r.pkKey })));
+      const pending = new Set(this.#counts.pending.filter((c) => c.entity === name).map((c) => c.localPk));
+      this.#deletedRefs.push(
+        ...rows.filter((r) => !pending.has(r.pkKey)).map((r) => ({ entity: name, localPk: r.pkKey })),
+      );
     }
     return bulkDeletes;
+  }
+
+  /**
+   * A LOCAL delete of a row REMOTE changed since the last sync is a conflict too: `local` deletes it, `remote`
+   * keeps it (so does a function's merged values: there is nothing to merge into), `manual` leaves it
+   * pending. Returns the LOCAL keys whose REMOTE row is kept.
+   */
+  private async deleteConflicts(
+    entity: string,
+    remoteMeta: EntityMetadata,
+    rows: RowChanges[],
+    found: Map<string, object>,
+  ): Promise<Set<string>> {
+    const kept = new Set<string>();
+    const baselines = this.resolver.baselines.get(entity);
+    const candidates = rows.flatMap((r) => {
+      const remote = found.get(r.pkKey);
+      const baseline = baselines?.get(r.pkKey);
+      return remote && baseline ? [{ pkKey: r.pkKey, remote, baseline }] : [];
+    });
+    if (!candidates.length) return kept;
+    const detected = await this.#detector.detect(remoteMeta, candidates);
+    if (!detected.size) return kept;
+    const stored = await this.ctx.storedResolutions(entity, [...detected.keys()]);
+    const policy = policyFor(this.ctx.conflicts, entity, this.#detector.remoteLogs);
+    for (const row of rows.filter((r) => detected.has(r.pkKey))) {
+      const remote = found.get(row.pkKey)!;
+      const conflict: SyncConflict = {
+        entity,
+        key: row.deletedKey ?? row.pk,
+        local: {},
+        remote: syncedValues(remoteMeta, remote),
+        resolution: 'pending',
+      };
+      const settled = stored.get(row.pkKey);
+      const decided =
+        settled ?? (await decide(policy, conflict, row.changedAt, detected.get(row.pkKey)!.remoteChangedAt));
+      const decision = typeof decided === 'object' ? 'remote' : decided;
+      if (settled) this.#counts.settled.push({ entity, localPk: row.pkKey });
+      conflict.resolution = decision;
+      this.ctx.report.conflicts.push(conflict);
+      if (decision === 'local') continue;
+      kept.add(row.pkKey);
+      if (decision === 'remote') this.ctx.report.skipped += 1;
+      if (decision === 'pending') {
+        this.#counts.deferred.push(...row.ids);
+        this.#counts.pending.push({ ...conflict, localPk: row.pkKey });
+      }
+    }
+    return kept;
   }
 
   /**
