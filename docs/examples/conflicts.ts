@@ -24,9 +24,9 @@ export const Price = defineEntity({
 
 // #region configure
 /** The office logs and syncs to 'server'; the server logs too, so the default policy is newer-wins. */
-export const officeConfig = (base: Partial<Options>) =>
+export const officeConfig = (base: Partial<Options>): Partial<Options> =>
   withSynchro({ ...base, entities: [Price] }, { remote: 'server', conflicts: { Price: 'manual' } });
-export const serverConfig = (base: Partial<Options>) =>
+export const serverConfig = (base: Partial<Options>): Partial<Options> =>
   withSynchro({ ...base, entities: [Price] }, { remote: null });
 // #endregion configure
 

@@ -2,13 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { example, mergePrices, officeConfig, serverConfig } from '../../docs/examples/conflicts.js';
 import { PAIRS } from '../support/databases.js';
-import { quotedRegions } from '../support/docRegions.js';
+import { unquoted } from '../support/docRegions.js';
 import { openPair } from '../support/orm.js';
 
 describe('docs/conflicts.md', () => {
   it('quotes the example module verbatim', () => {
-    const missing = quotedRegions('docs/conflicts.md', 'docs/examples/conflicts.ts');
-    expect(missing).toEqual([]);
+    expect(unquoted('docs/conflicts.md', 'docs/examples/conflicts.ts')).toEqual([]);
     expect(readFileSync(new URL('../../docs/conflicts.md', import.meta.url), 'utf8')).toContain(
       'withoutSynchroLog',
     );

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,6 +29,15 @@ export function copyFixture(name: string): FixtureCopy {
     read: (path) => readFileSync(join(dir, path), 'utf8'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Imports files of a fixture copy (through vitest, which compiles their TypeScript and decorators as the copy's
+ * tsconfig says) and returns all their exports in one object.
+ */
+export async function importExports(fixture: FixtureCopy, paths: string[]): Promise<Record<string, any>> {
+  const modules = await Promise.all(paths.map((path) => import(pathToFileURL(join(fixture.dir, path)).href)));
+  return Object.assign({}, ...modules);
 }
 
 /** @internal */
