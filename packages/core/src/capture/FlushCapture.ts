@@ -60,6 +60,20 @@ export class FlushCapture {
     }
   }
 
+  /**
+   * MikroORM may add collection updates after `onFlush` (e.g. an inverse-side change propagated while
+   * persisting new rows). Their snapshots are already taken by now, so an owning collection is logged as is
+   * and an inverse one logs every item it holds: a link entry only asks the sync to compare the collection.
+   */
+  private collectLateLinks(uow: UnitOfWork, runtime: SynchroRuntime, em: EntityManager): void {
+    for (const coll of uow.getCollectionUpdates() as Collection<object>[]) {
+      const prop = coll.property;
+      if (prop.kind !== ReferenceKind.MANY_TO_MANY) continue;
+      if (prop.owner) this.addLink(coll.owner, prop.name, runtime, em);
+      else for (const item of coll.getItems(false)) this.addLink(item, prop.mappedBy, runtime, em);
+    }
+  }
+
   private addLink(owner: object, property: string, runtime: SynchroRuntime, em: EntityManager): void {
     const meta = (owner as { __meta?: EntityMetadata }).__meta;
     if (!meta || !runtime.isWatched(meta, em.getMetadata())) return;
@@ -69,6 +83,7 @@ export class FlushCapture {
 
   /** Builds the log rows from the flush's final change sets and the collected links. */
   rows(uow: UnitOfWork, runtime: SynchroRuntime, em: EntityManager): ChangeRow[] {
+    this.collectLateLinks(uow, runtime, em);
     const rows: ChangeRow[] = [];
     const deleted = new Set<object>();
     const metadata = em.getMetadata();

@@ -6,11 +6,11 @@ const DECLARE =
 /** A natural key that cannot be declared, computed or looked up: the message names the entity, the key and the fix. */
 export class NaturalKeyError extends SynchroError {
   /** The entity whose natural key failed. */
-  readonly entity: string;
+  declare readonly entity: string;
   /** The natural key properties involved, if known. */
   readonly properties: readonly string[];
   /** The key values involved, if any. */
-  readonly key?: readonly unknown[];
+  declare readonly key?: readonly unknown[];
   /** How many rows matched, for ambiguity errors. */
   readonly count?: number;
 

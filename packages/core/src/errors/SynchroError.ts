@@ -1,8 +1,15 @@
 /** Base class of every error mikro-synchro throws; `cause` is chained where there is one. */
 export class SynchroError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The entity the error is about, when it is about one. */
+  readonly entity?: string;
+  /** The row's key (natural or primary), when the error is about one row. */
+  readonly key?: unknown;
+
+  constructor(message: string, options?: { cause?: unknown; entity?: string; key?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    this.entity = options?.entity;
+    this.key = options?.key;
   }
 
   /** A row points to a LOCAL row that could neither be found nor created on REMOTE. */
@@ -10,6 +17,7 @@ export class SynchroError extends Error {
     return new SynchroError(
       `${entity} ${key}: ${property} points to a ${target} that could not be resolved on REMOTE. ` +
         `Check that ${target} is in the REMOTE config and that its LOCAL row still exists.`,
+      { entity, key: JSON.parse(key) },
     );
   }
 
@@ -18,6 +26,7 @@ export class SynchroError extends Error {
     return new SynchroError(
       `${entity}: new rows ${keys.join(', ')} reference each other in a cycle, which the bulk write path cannot ` +
         `insert. Set SynchroOptions.writePath to { ${entity}: 'unit-of-work' } (nullable FKs are then inserted and updated).`,
+      { entity, key: keys.map((k) => JSON.parse(k)) },
     );
   }
 

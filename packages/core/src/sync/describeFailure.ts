@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { DriverException } from '@mikro-orm/core';
 import { NaturalKeyError } from '../errors/NaturalKeyError.js';
+import { SynchroError } from '../errors/SynchroError.js';
 
 /** @internal One entry of `SyncReport.errors`. */
 export interface SyncFailure {
@@ -14,9 +16,12 @@ export interface SyncFailure {
  */
 export function describeFailure(error: unknown, remote: EntityManager): SyncFailure {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof NaturalKeyError) {
-    const e = error as NaturalKeyError & { entity?: string; key?: unknown };
+  if (error instanceof NaturalKeyError || error instanceof SynchroError) {
+    const e = error as SynchroError & { entity?: string; key?: unknown };
     return { entity: e.entity ?? 'unknown', key: e.key ?? null, message };
+  }
+  if (!(error instanceof DriverException)) {
+    return { entity: 'unknown', key: null, message };
   }
   // PostgreSQL errors carry the table; the others name it in the SQL of the message.
   const table =

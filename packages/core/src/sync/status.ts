@@ -48,8 +48,13 @@ export async function synchroStatus(
     position = { lastId: Math.max(stored.lastId, floor), holes: stored.holes.filter((h) => h.id > floor) };
   } else if (remoteName) {
     const last = await lastRunRow(localEm, remoteName);
-    const lastId = (last?.report as { position?: { lastId: number } } | undefined)?.position?.lastId;
-    if (lastId !== undefined) position = { lastId: Math.max(lastId, floor), holes: [] };
+    const recorded = (last?.report as { position?: typeof position } | undefined)?.position;
+    if (recorded) {
+      position = {
+        lastId: Math.max(recorded.lastId, floor),
+        holes: recorded.holes.filter((h) => h.id > floor),
+      };
+    }
   }
   const last = remoteName ? await lastRunRow(localEm, remoteName) : null;
   const stored = remoteName ? await pendingConflicts(localEm, remoteName) : [];

@@ -108,9 +108,11 @@ export async function synchronize(
   if (!dryRun) await checkpoint.acquire();
   let done = 0;
   let applied = 0;
+  let reached: LogPosition | null = null;
   try {
     // Read again under the lease: a run that finished in the meantime has moved it.
     let position = await positionNow();
+    reached = position;
     // Every open hole is read again once per run, in pages, before new ids; whether one can still be
     // filled is decided before reading it.
     const closable = await closableHoles(localEm, position.holes);
@@ -136,6 +138,7 @@ export async function synchronize(
       applied += changes.length;
       done += batch.changes.length;
       position = next;
+      reached = next;
       options.onProgress?.({ done: Math.min(done, total), total, entity: batch.changes.at(-1)?.entity });
     }
   } finally {
@@ -149,7 +152,7 @@ export async function synchronize(
         ? 'synced'
         : 'no-changes';
   report.durationMs = Date.now() - started;
-  if (!dryRun) await recordRun(localEm, remoteName, started, report);
+  if (!dryRun) await recordRun(localEm, remoteName, started, report, reached);
   return report;
 }
 
@@ -205,6 +208,7 @@ async function recordRun(
   remote: string,
   started: number,
   report: SyncReport,
+  position: LogPosition | null,
 ): Promise<void> {
   const fork = em.fork({ clear: true });
   fork.create(SynchroRun, {
@@ -212,7 +216,8 @@ async function recordRun(
     startedAt: new Date(started),
     finishedAt: new Date(),
     status: report.status,
-    report: { ...report },
+    // the position lets synchroStatus(local) count what is pending without asking REMOTE
+    report: { ...report, ...(position ? { position } : {}) },
   });
   await fork.flush();
 }

@@ -85,10 +85,10 @@ export class BatchWriter {
       ...[...this.plan.written()].map((u) => u.meta.className),
       ...this.plan.deletes.map((d) => d.meta.className),
     ]);
-    for (const name of names) {
-      this.ctx.report.paths[name] = this.ctx.callerRemote ? 'unit-of-work' : this.ctx.pathOf(name);
+    if (this.ctx.callerRemote) {
+      for (const name of names) this.ctx.report.paths[name] = 'unit-of-work';
+      return new Set();
     }
-    if (this.ctx.dryRun || this.ctx.callerRemote) return new Set();
     // Versioned entities keep the unit of work: REMOTE increments its own version there.
     const bulk = new Set(
       [...names].filter(
@@ -109,11 +109,13 @@ export class BatchWriter {
         });
         if (blocked) {
           bulk.delete(name);
-          this.ctx.report.paths[name] = 'unit-of-work';
           changed = true;
         }
       }
     }
+    // The path each entity takes (a dry run reports what a real run would take, and writes nothing).
+    for (const name of names) this.ctx.report.paths[name] = bulk.has(name) ? 'bulk' : 'unit-of-work';
+    if (this.ctx.dryRun) return new Set();
     return bulk;
   }
 
@@ -328,6 +330,7 @@ export class BatchWriter {
       byEntity.set(d.meta.className, [...(byEntity.get(d.meta.className) ?? []), d]);
     }
     const bulkDeletes: { meta: EntityMetadata; remotes: object[] }[] = [];
+    const written = new Set([...this.plan.written()].map((u) => u.resolved.remote));
     for (const name of this.ctx.entityOrder([...byEntity.keys()])) {
       const group = byEntity.get(name)!;
       const { meta, remoteMeta } = group[0];
@@ -337,7 +340,9 @@ export class BatchWriter {
       const remotes: object[] = [];
       for (const row of rows) {
         const remote = found.get(row.pkKey);
-        if (!remote || kept.has(row.pkKey)) {
+        // A row deleted and re-created under the same natural key resolves to the REMOTE row being written.
+        const reused = remote && written.has(remote);
+        if (!remote || kept.has(row.pkKey) || reused) {
           if (!remote) this.ctx.report.skipped += 1; // untracked on REMOTE: left alone
           continue;
         }

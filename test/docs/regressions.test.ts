@@ -1,7 +1,6 @@
 /**
- * Behaviour found while writing docs/capture.md and docs/sync.md that contradicts what they (and the API
- * contract) say. Each test asserts the documented behaviour and is marked `it.fails` while the code does
- * otherwise: when a fix lands, vitest reports it, and the marker goes.
+ * Regressions: behaviour found while writing docs/capture.md and docs/sync.md that contradicted what they (and
+ * the API contract) say, fixed since. Each test asserts the documented behaviour.
  */
 import { defineEntity, type EventSubscriber, type FlushEventArgs, p } from '@mikro-orm/core';
 import { synchronize, synchroStatus, withSynchro } from '@mikro-synchro/core';
@@ -14,14 +13,14 @@ import { openPair, type TestPair } from '../support/orm.js';
 
 const [office, server] = syncConfig;
 
-describe('known issues (sqlite→pglite)', () => {
+describe('regressions (sqlite→pglite)', () => {
   let p: TestPair;
   beforeEach(async () => {
     p = await openPair({ local: 'sqlite', remote: 'pglite' }, office, server);
   });
   afterEach(() => p.close());
 
-  it.fails('logs an inverse-side many-to-many change that MikroORM adds to the flush after onFlush', async () => {
+  it('logs an inverse-side many-to-many change that MikroORM adds to the flush after onFlush', async () => {
     const em = p.local.orm.em.fork();
     const frank = em.create(Author, { email: 'frank@example.com', name: 'Frank Herbert' });
     const dune = em.create(Book, { author: frank, title: 'Dune', price: 10.99 });
@@ -34,7 +33,7 @@ describe('known issues (sqlite→pglite)', () => {
     expect(await logLines(p.local.orm)).toContain(`link Book ${messiah.id} tags`);
   });
 
-  it.fails('keeps a row deleted and re-created with the same natural key between two runs', async () => {
+  it('keeps a row deleted and re-created with the same natural key between two runs', async () => {
     const em = p.local.orm.em.fork();
     const tag = em.create(Tag, { name: 'classic' });
     await em.flush();
@@ -48,7 +47,7 @@ describe('known issues (sqlite→pglite)', () => {
     expect(await p.remote.orm.em.fork().count(Tag)).toBe(1);
   });
 
-  it.fails('synchroStatus(local) without REMOTE counts only what the last run left pending', async () => {
+  it('synchroStatus(local) without REMOTE counts only what the last run left pending', async () => {
     const em = p.local.orm.em.fork();
     em.create(Tag, { name: 'classic' });
     await em.flush();
@@ -76,8 +75,8 @@ class FlushSpy implements EventSubscriber {
   }
 }
 
-describe('known issues: report.paths (sqlite→pglite)', () => {
-  it.fails('reports the unit of work for a versioned entity written through it', async () => {
+describe('regressions: report.paths (sqlite→pglite)', () => {
+  it('reports the unit of work for a versioned entity written through it', async () => {
     const spy = new FlushSpy();
     const p = await openPair(
       { local: 'sqlite', remote: 'pglite' },
@@ -97,8 +96,8 @@ describe('known issues: report.paths (sqlite→pglite)', () => {
   });
 });
 
-describe.skipIf(!KINDS.includes('mariadb'))('known issues: errors (sqlite→mariadb)', () => {
-  it.fails('names the entity of a row MariaDB refuses', async () => {
+describe.skipIf(!KINDS.includes('mariadb'))('regressions: errors (sqlite→mariadb)', () => {
+  it('names the entity of a row MariaDB refuses', async () => {
     const p = await openPair({ local: 'sqlite', remote: 'mariadb' }, office, server);
     try {
       const em = p.local.orm.em.fork();
