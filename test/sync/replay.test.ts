@@ -125,9 +125,13 @@ describe.each(PATH_PAIRS)('replay $name, $path path', ({ path, ...kinds }) => {
     dept.head = head;
     await em.flush();
     expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', created: 3 });
-    const remote = await p.remote.orm.em.fork().findOneOrFail(Department, { name: 'R&D' }, { populate: ['head'] });
+    const remote = await p.remote.orm.em
+      .fork()
+      .findOneOrFail(Department, { name: 'R&D' }, { populate: ['head'] });
     expect(remote.head?.email).toBe('head@x');
-    const staff = await p.remote.orm.em.fork().find(Employee, { department: remote.id }, { orderBy: { email: 'asc' } });
+    const staff = await p.remote.orm.em
+      .fork()
+      .find(Employee, { department: remote.id }, { orderBy: { email: 'asc' } });
     expect(staff.map((e) => e.email)).toEqual(['dev@x', 'head@x']);
   });
 
