@@ -98,3 +98,24 @@ describe.each(PATH_PAIRS)('many-to-many $name, $path path', ({ path, ...kinds })
     expect(ann2.friends.getItems().map((f) => f.name)).toEqual(['Bob']);
   });
 });
+
+describe.each(PATH_PAIRS)('unchanged rows $name, $path path', ({ path, ...kinds }) => {
+  it('a link-only change does not rewrite a row whose JSON came back from REMOTE with its keys reordered', async () => {
+    const p = await openSyncPair(kinds, { writePath: path });
+    try {
+      const em = p.local.orm.em.fork();
+      const author = em.create(Author, { email: 'a@x', name: 'A' });
+      const book = em.create(Book, { title: 'T', author, meta: { zeta: 1, alpha: { y: 2, b: 3 } } });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      book.tags.add(em.create(Tag, { name: 't' }));
+      await em.flush();
+      p.remote.queries.reset();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report).toMatchObject({ status: 'synced', created: 1, updated: 0, linked: 1 });
+      expect(p.remote.queries.matching(/^update .book/i)).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -34,6 +34,8 @@ interface LinkTarget {
  */
 export class FlushCapture {
   readonly links: LinkTarget[] = [];
+  /** Properties already linked per owner, so collecting stays linear in the number of collection updates. */
+  readonly #linked = new Map<object, Set<string>>();
   readonly deleteKeys = new Map<object, unknown[] | null>();
 
   constructor(
@@ -77,7 +79,13 @@ export class FlushCapture {
   private addLink(owner: object, property: string, runtime: SynchroRuntime, em: EntityManager): void {
     const meta = (owner as { __meta?: EntityMetadata }).__meta;
     if (!meta || !runtime.isWatched(meta, em.getMetadata())) return;
-    if (this.links.some((l) => l.owner === owner && l.property === property)) return;
+    let props = this.#linked.get(owner);
+    if (!props) {
+      props = new Set();
+      this.#linked.set(owner, props);
+    }
+    if (props.has(property)) return;
+    props.add(property);
     this.links.push({ owner, meta, property });
   }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EntityMetadata } from '@mikro-orm/core';
 import { carriedProperties, relationTarget } from '../sync/apply/copyValues.js';
-import { primaryKeyOf, toJsonValue } from '../util/primaryKey.js';
+import { plainValue } from '../util/plainValue.js';
+import { primaryKeyOf } from '../util/primaryKey.js';
 
 /** @internal What a sync recorded about a REMOTE row the last time it wrote or confirmed it. */
 export interface Baseline {
@@ -27,22 +28,10 @@ export function syncedValues(meta: EntityMetadata, entity: object): Record<strin
       const target = relationTarget(entity, prop);
       values[prop.name] = target ? primaryKeyOf(target) : null;
     } else {
-      values[prop.name] = plain((entity as Record<string, unknown>)[prop.name]);
+      values[prop.name] = plainValue((entity as Record<string, unknown>)[prop.name]);
     }
   }
   return values;
-}
-
-function plain(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date || typeof value === 'bigint') return toJsonValue(value);
-  if (Array.isArray(value)) return value.map(plain);
-  if (typeof value === 'object') {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) sorted[key] = plain((value as Record<string, unknown>)[key]);
-    return sorted;
-  }
-  return value;
 }
 
 /** @internal A stable hash of a REMOTE row's synced values (key order and value types normalised). */

@@ -10,6 +10,7 @@ import { SynchroError } from '../../errors/SynchroError.js';
 import { writeChangeRows } from '../../log/ChangeLogWriter.js';
 import { SynchroReference } from '../../log/entities.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
+import { sameValue } from '../../util/plainValue.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
 import { sqlEm } from '../../util/sqlEm.js';
 import type { RowChanges } from '../plan/collapse.js';
@@ -175,13 +176,18 @@ export class BatchWriter {
     });
   }
 
-  /** Current LOCAL values of the carried scalar and embedded properties (skipped ones left out). */
+  /**
+   * Current LOCAL values of the carried scalar and embedded properties (skipped ones left out); for an
+   * existing REMOTE row only those that differ from its values, so an unchanged row is not written.
+   */
   private valuesOf(upsert: Upsert): Record<string, unknown> {
     const values: Record<string, unknown> = {};
     const merged = typeof upsert.decision === 'object' ? upsert.decision.merged : {};
+    const remote = upsert.resolved.remote as Record<string, unknown> | null;
     for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
       if (kind !== 'value') continue;
       const from = prop.name in merged ? merged : (upsert.local as Record<string, unknown>);
+      if (remote && sameValue(remote[prop.name], from[prop.name])) continue;
       values[prop.name] = cloneValue(from[prop.name]);
     }
     return values;
