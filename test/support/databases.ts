@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { PgliteDriver } from '@mikro-orm/pglite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { createPostgreSqlTypeParsers } from '@mikro-orm/sql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
+import postgresArray from 'postgres-array';
 
 /** The database kinds the suites run on. */
 export type DbKind = 'sqlite' | 'pglite' | 'postgresql' | 'mariadb';
@@ -34,6 +37,17 @@ export interface TestDatabase {
   config: Partial<Options>;
   /** Drops the database (or deletes its file). */
   drop(): Promise<void>;
+}
+
+/** In-memory PGlite instances whose database was emptied, ready for the next test of this process. */
+const idlePglites: PGlite[] = [];
+
+/** A PGlite with the type parsers MikroORM gives the instances it creates itself. */
+function newPglite(): Promise<PGlite> {
+  return PGlite.create({
+    dataDir: 'memory://',
+    parsers: createPostgreSqlTypeParsers((value: string) => postgresArray.parse(value)),
+  });
 }
 
 let counter = 0;
@@ -69,8 +83,18 @@ export async function createDatabase(kind: DbKind): Promise<TestDatabase> {
         drop: async () => rmSync(dir, { recursive: true, force: true }),
       };
     }
-    case 'pglite':
-      return { kind, config: { driver: PgliteDriver, dbName: 'memory://' }, drop: async () => {} };
+    case 'pglite': {
+      // Starting an in-memory PGlite takes seconds; emptied instances are reused (one test at a time each).
+      const pglite = idlePglites.pop() ?? (await newPglite());
+      return {
+        kind,
+        config: { driver: PgliteDriver, dbName: 'memory://', driverOptions: { pglite } } as Partial<Options>,
+        drop: async () => {
+          await pglite.exec('drop schema public cascade; create schema public;');
+          idlePglites.push(pglite);
+        },
+      };
+    }
     case 'postgresql': {
       const url = new URL(PG_URL!);
       const name = uniqueName();

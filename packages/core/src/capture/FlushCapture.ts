@@ -36,6 +36,8 @@ export class FlushCapture {
   readonly links: LinkTarget[] = [];
   /** Properties already linked per owner, so collecting stays linear in the number of collection updates. */
   readonly #linked = new Map<object, Set<string>>();
+  /** Collection updates already diffed in `onFlush`. */
+  readonly #seen = new Set<object>();
   readonly deleteKeys = new Map<object, unknown[] | null>();
 
   constructor(
@@ -47,6 +49,7 @@ export class FlushCapture {
   /** Collects link targets from the collection updates (both sides) before they are persisted. */
   collectLinks(uow: UnitOfWork, runtime: SynchroRuntime, em: EntityManager): void {
     for (const coll of uow.getCollectionUpdates() as Collection<object>[]) {
+      this.#seen.add(coll);
       const prop = coll.property;
       if (prop.kind !== ReferenceKind.MANY_TO_MANY) continue;
       if (prop.owner) {
@@ -69,6 +72,7 @@ export class FlushCapture {
    */
   private collectLateLinks(uow: UnitOfWork, runtime: SynchroRuntime, em: EntityManager): void {
     for (const coll of uow.getCollectionUpdates() as Collection<object>[]) {
+      if (this.#seen.has(coll)) continue;
       const prop = coll.property;
       if (prop.kind !== ReferenceKind.MANY_TO_MANY) continue;
       if (prop.owner) this.addLink(coll.owner, prop.name, runtime, em);
