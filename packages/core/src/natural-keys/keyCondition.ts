@@ -2,6 +2,7 @@ import { type EntityMetadata, type EntityProperty, ReferenceKind } from '@mikro-
 import { groupsOf } from './chunkKeys.js';
 import type { KeyScope } from './KeyScope.js';
 import { fromKeyValue } from './keyScalars.js';
+import { naturalKeyString } from './naturalKeyString.js';
 import type { PlatformLimits } from './platformLimits.js';
 
 type Where = Record<string, unknown>;
@@ -30,8 +31,60 @@ export function keysCondition(
     }
   } else {
     terms = keys.map((key) => keyCondition(scope, meta, key, paths, ''));
+    const narrowed = relatedPrefilter(scope, meta, keys, limits);
+    if (narrowed) {
+      return { $and: [narrowed, nestOr(terms, limits.maxOrTerms)] };
+    }
   }
   return nestOr(terms, limits.maxOrTerms);
+}
+
+/**
+ * An extra condition on the related rows alone — `author.email in (…)` — that the exact `or` of keys implies.
+ * The `or` spans two tables, so no index can answer it; this one can (the related key's unique index, then
+ * the foreign-key index into this table), so the database reads only the candidate rows and checks the `or`
+ * on them instead of scanning the whole table. Components with a null in some key are left out.
+ */
+function relatedPrefilter(
+  scope: KeyScope,
+  meta: EntityMetadata,
+  keys: readonly (readonly unknown[])[],
+  limits: PlatformLimits,
+): Where | null {
+  const where: Where = {};
+  scope.definition(meta).properties.forEach((name, i) => {
+    const prop = meta.properties[name as keyof object] as EntityProperty;
+    const values = keys.map((key) => key[i]);
+    if (prop.kind === ReferenceKind.SCALAR || values.some((v) => v === null || v === undefined)) {
+      return;
+    }
+    const nested = keyPrefilter(scope, prop.targetMeta!, values as unknown[][], limits);
+    if (nested) {
+      where[name] = nested;
+    }
+  });
+  return Object.keys(where).length > 0 ? where : null;
+}
+
+/** `in` lists for each component of the related keys (scalars distinct; relations recursively). */
+function keyPrefilter(
+  scope: KeyScope,
+  meta: EntityMetadata,
+  keys: readonly (readonly unknown[])[],
+  limits: PlatformLimits,
+): Where | null {
+  const where: Where = { ...relatedPrefilter(scope, meta, keys, limits) };
+  scope.definition(meta).properties.forEach((name, i) => {
+    const prop = meta.properties[name as keyof object] as EntityProperty;
+    if (prop.kind !== ReferenceKind.SCALAR || keys.some((key) => key[i] === null || key[i] === undefined)) {
+      return;
+    }
+    const distinct = new Map(keys.map((key) => [naturalKeyString([key[i]]), fromKeyValue(prop, key[i])]));
+    if (distinct.size <= limits.maxInList) {
+      where[name] = { $in: [...distinct.values()] };
+    }
+  });
+  return Object.keys(where).length > 0 ? where : null;
 }
 
 function keyCondition(
