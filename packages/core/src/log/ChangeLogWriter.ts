@@ -1,13 +1,26 @@
 import type { EntityManager, Transaction } from '@mikro-orm/core';
 import type { ChangeRow } from '../capture/FlushCapture.js';
+import { metadataOf } from '../natural-keys/metadataOf.js';
+import { insertJsonRows, type JsonColumn } from '../util/jsonRows.js';
 import { chunkByParameters } from '../util/parameterLimit.js';
 import { SynchroChange } from './entities.js';
 
 const COLUMNS_PER_ROW = 7;
 
+const COLUMNS: JsonColumn[] = [
+  { property: 'entity', type: 'text' },
+  { property: 'action', type: 'text' },
+  { property: 'pk', type: 'json' },
+  { property: 'naturalKey', type: 'json' },
+  { property: 'property', type: 'text' },
+  { property: 'origin', type: 'text' },
+  { property: 'createdAt', type: 'datetime' },
+];
+
 /**
- * @internal Appends rows to the change log with one multi-row INSERT (split only at the driver's parameter
- * limit), inside `ctx` when given so the log commits or rolls back with the data.
+ * @internal Appends rows to the change log with one INSERT per 10,000 rows (SQLite, PostgreSQL: the rows as
+ * one JSON parameter) or one multi-row INSERT split at the driver's parameter limit (other databases), inside
+ * `ctx` when given so the log commits or rolls back with the data.
  */
 export async function writeChangeRows(
   em: EntityManager,
@@ -17,6 +30,17 @@ export async function writeChangeRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   const createdAt = new Date();
+  const meta = metadataOf(em, SynchroChange);
+  const values = rows.map((row) => [
+    row.entity,
+    row.action,
+    row.pk,
+    row.naturalKey ?? null,
+    row.property ?? null,
+    origin,
+    createdAt,
+  ]);
+  if (await insertJsonRows(em, meta, COLUMNS, values, { ctx })) return;
   const data = rows.map((row) => ({
     entity: row.entity,
     action: row.action,

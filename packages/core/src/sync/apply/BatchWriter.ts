@@ -9,6 +9,8 @@ import { type Decision, decide, policyFor } from '../../conflicts/decide.js';
 import { SynchroError } from '../../errors/SynchroError.js';
 import { writeChangeRows } from '../../log/ChangeLogWriter.js';
 import { SynchroReference } from '../../log/entities.js';
+import { metadataOf } from '../../natural-keys/metadataOf.js';
+import { insertJsonRows, type JsonColumn } from '../../util/jsonRows.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { sameValue } from '../../util/plainValue.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
@@ -20,6 +22,16 @@ import type { BatchCounts, SyncContext } from '../SyncContext.js';
 import type { BatchPlan, Upsert } from './BatchPlan.js';
 import { BulkWriter } from './BulkWriter.js';
 import { carriedProperties, cloneValue, relationTarget } from './copyValues.js';
+
+const REFERENCE_COLUMNS: JsonColumn[] = [
+  { property: 'source', type: 'text' },
+  { property: 'entity', type: 'text' },
+  { property: 'localPk', type: 'text' },
+  { property: 'remotePk', type: 'json' },
+  { property: 'remoteVersion', type: 'text' },
+  { property: 'remoteHash', type: 'text' },
+  { property: 'remoteLogId', type: 'integer' },
+];
 
 /**
  * @internal Executes a batch plan on REMOTE inside the batch transaction: entities on the bulk path first
@@ -493,7 +505,28 @@ export class BatchWriter {
         });
       }
     }
-    for (const chunk of chunkByParameters(this.tx.getPlatform(), rows, 7)) {
+    const written = await insertJsonRows(
+      this.tx,
+      metadataOf(this.tx, SynchroReference),
+      REFERENCE_COLUMNS,
+      rows.map((r) => [
+        r.source,
+        r.entity,
+        r.localPk,
+        r.remotePk,
+        r.remoteVersion,
+        r.remoteHash,
+        r.remoteLogId,
+      ]),
+      {
+        ctx: this.tx.getTransactionContext(),
+        conflict: {
+          target: ['source', 'entity', 'localPk'],
+          update: ['remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'],
+        },
+      },
+    );
+    for (const chunk of written ? [] : chunkByParameters(this.tx.getPlatform(), rows, 7)) {
       await sqlEm(this.tx)
         .createQueryBuilder(SynchroReference)
         .insert(chunk)

@@ -1,0 +1,89 @@
+import type { EntityManager, EntityMetadata, Transaction } from '@mikro-orm/core';
+import { dialectOf } from '../log/dialect.js';
+
+/** @internal How a column's value travels inside the JSON document. */
+export type JsonColumnType = 'text' | 'json' | 'integer' | 'datetime';
+
+/** @internal One column written from the JSON rows: a property of the entity and how to carry it. */
+export interface JsonColumn {
+  property: string;
+  type: JsonColumnType;
+}
+
+/** @internal Rows per statement: each statement is one JSON document of roughly 100 bytes per row. */
+const ROWS_PER_STATEMENT = 10_000;
+
+/**
+ * @internal Inserts many rows with one bound parameter per statement: the rows travel as one JSON array,
+ * which the database unpacks (SQLite `json_each`, PostgreSQL `jsonb_array_elements`). Per-row parameters
+ * cost MikroORM a value conversion and a placeholder each, and PostgreSQL a parse of each; this is about 3×
+ * faster for the log and reference tables. `conflict` turns the insert into an upsert on those columns.
+ * Returns false, writing nothing, on other databases: the caller then takes the ordinary path.
+ */
+export async function insertJsonRows(
+  em: EntityManager,
+  meta: EntityMetadata,
+  columns: readonly JsonColumn[],
+  rows: readonly unknown[][],
+  options: { ctx?: Transaction; conflict?: { target: string[]; update: string[] } } = {},
+): Promise<boolean> {
+  const dialect = dialectOf(em);
+  if (dialect !== 'sqlite' && dialect !== 'postgres') return false;
+  if (rows.length === 0) return true;
+  const platform = em.getPlatform();
+  const q = (id: string) => platform.quoteIdentifier(id);
+  const field = (property: string) => meta.properties[property as keyof object]!.fieldNames[0]!;
+  const schema = dialect === 'postgres' ? (em.schema ?? meta.schema ?? em.config.get('schema')) : undefined;
+  const qualified = schema && schema !== '*' && schema !== platform.getDefaultSchemaName();
+  const table = qualified ? `${q(schema)}.${q(meta.tableName)}` : q(meta.tableName);
+  const names = columns.map((c) => q(field(c.property))).join(', ');
+  const values = columns.map((c, i) => (dialect === 'sqlite' ? sqliteValue(i) : postgresValue(c.type, i)));
+  const source =
+    dialect === 'sqlite'
+      ? `select ${values.join(', ')} from json_each(?) where true`
+      : `select ${values.join(', ')} from jsonb_array_elements(?::jsonb) as t(r)`;
+  let sql = `insert into ${table} (${names}) ${source}`;
+  if (options.conflict) {
+    const set = options.conflict.update.map((p) => `${q(field(p))} = excluded.${q(field(p))}`);
+    sql += ` on conflict (${options.conflict.target.map((p) => q(field(p))).join(', ')}) do update set ${set.join(', ')}`;
+  }
+  const conn = em.getConnection();
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const json = JSON.stringify(chunk.map((row) => columns.map((c, j) => encode(dialect, c.type, row[j]))));
+    await conn.execute(sql, [json], 'run', options.ctx);
+  }
+  return true;
+}
+
+function sqliteValue(i: number): string {
+  return `json_extract(value, '$[${i}]')`;
+}
+
+function postgresValue(type: JsonColumnType, i: number): string {
+  switch (type) {
+    case 'json':
+      return `nullif(r->${i}, 'null'::jsonb)`;
+    case 'integer':
+      return `(r->>${i})::bigint`;
+    case 'datetime':
+      return `(r->>${i})::timestamptz`;
+    default:
+      return `r->>${i}`;
+  }
+}
+
+/** The JSON form of a value: SQLite keeps JSON columns as text and dates as epoch milliseconds. */
+function encode(dialect: 'sqlite' | 'postgres', type: JsonColumnType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'json':
+      return dialect === 'sqlite' ? JSON.stringify(value) : value;
+    case 'datetime': {
+      const date = value instanceof Date ? value : new Date(value as string);
+      return dialect === 'sqlite' ? date.getTime() : date.toISOString();
+    }
+    default:
+      return value;
+  }
+}
