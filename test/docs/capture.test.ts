@@ -302,11 +302,8 @@ describe.each(KINDS)('docs/examples/capture.ts on %s', (kind) => {
       invoice.labels.add(em.create(Label, { name: 'urgent' }));
       em.create(InvoiceLine, { invoice, position: 1, text: 'x' });
       await em.flush();
-      expect(await logLines(only.orm.em)).toEqual([
-        'create Customer 1',
-        'create Invoice 1',
-        'link Invoice 1 labels',
-      ]);
+      // the invoice is new: its `create` stands for its labels as well
+      expect(await logLines(only.orm.em)).toEqual(['create Customer 1', 'create Invoice 1']);
     } finally {
       await only.close();
     }

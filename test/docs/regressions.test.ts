@@ -20,17 +20,27 @@ describe('regressions (sqlite→pglite)', () => {
   });
   afterEach(() => p.close());
 
-  it('logs an inverse-side many-to-many change that MikroORM adds to the flush after onFlush', async () => {
+  // MikroORM adds messiah.tags to the flush only after onFlush (because of `related`): the sync must still
+  // carry it, through the create that stands for the new rows' collections.
+  it('syncs the collections of rows created in the same flush (their create stands for their links)', async () => {
     const em = p.local.orm.em.fork();
     const frank = em.create(Author, { email: 'frank@example.com', name: 'Frank Herbert' });
     const dune = em.create(Book, { author: frank, title: 'Dune', price: 10.99 });
     const messiah = em.create(Book, { author: frank, title: 'Dune Messiah', price: 9.99 });
     const classic = em.create(Tag, { name: 'classic' });
     dune.tags.add(classic);
-    dune.related.add(messiah); // with this line, messiah.tags is not among the collection updates in onFlush
+    dune.related.add(messiah);
     classic.books.add(messiah);
     await em.flush();
-    expect(await logLines(p.local.orm)).toContain(`link Book ${messiah.id} tags`);
+    expect((await logLines(p.local.orm)).filter((l) => l.startsWith('link'))).toEqual([]);
+    expect((await synchronize(p.local.orm, p.remote.orm)).status).toBe('synced');
+    const remote = await p.remote.orm.em
+      .fork()
+      .find(Book, {}, { populate: ['tags', 'related'], orderBy: { title: 'asc' } });
+    expect(remote.map((b) => [b.title, b.tags.map((t) => t.name), b.related.map((r) => r.title)])).toEqual([
+      ['Dune', ['classic'], ['Dune Messiah']],
+      ['Dune Messiah', ['classic'], []],
+    ]);
   });
 
   it('keeps a row deleted and re-created with the same natural key between two runs', async () => {

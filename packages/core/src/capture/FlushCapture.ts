@@ -98,12 +98,14 @@ export class FlushCapture {
     this.collectLateLinks(uow, runtime, em);
     const rows: ChangeRow[] = [];
     const deleted = new Set<object>();
+    const created = new Set<object>();
     const metadata = em.getMetadata();
     for (const cs of uow.getChangeSets() as ChangeSet<object>[]) {
       if (!runtime.isWatched(cs.meta, metadata)) continue;
       const action = actionOf(cs);
       if (!action) continue;
       if (action === 'delete') deleted.add(cs.entity);
+      if (action === 'create') created.add(cs.entity);
       rows.push({
         entity: cs.meta.className,
         action,
@@ -112,7 +114,8 @@ export class FlushCapture {
       });
     }
     for (const link of this.links) {
-      if (deleted.has(link.owner)) continue;
+      // a new row's `create` stands for its collections too (the sync compares them): no `link` row
+      if (deleted.has(link.owner) || created.has(link.owner)) continue;
       rows.push({
         entity: link.meta.className,
         action: 'link',

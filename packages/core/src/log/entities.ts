@@ -10,7 +10,7 @@ export const SynchroChange = defineEntity({
   properties: {
     /** Monotonically increasing; the checkpoint is a position in this sequence (plus open holes). */
     id: p.bigint('number').primary().autoincrement(),
-    entity: p.string().length(191).index(),
+    entity: p.string().length(191),
     action: p.string().length(8).$type<SynchroAction>(),
     /** The primary key on the database that logged it, as JSON (an array for composite keys). */
     pk: p.json<unknown>(),

@@ -65,8 +65,9 @@ async function queryKeys<T extends object>(
   const limits = platformLimits(em.getPlatform());
   const maxParams = Math.max(1, Math.min(limits.maxParams, options.chunkSize ?? Infinity));
   const orderBy = Object.fromEntries(meta.primaryKeys.map((pk) => [pk, 'asc']));
-  // a key with relation components also adds its related values to the prefilter (keyCondition.ts)
-  const weight = (key: unknown[]) => (key.some(Array.isArray) ? 2 : 1) * keyWeight(key);
+  // the values of relation components count twice: the prefilter on the related rows repeats them
+  const weight = (key: unknown[]) =>
+    keyWeight(key) + key.reduce<number>((n, v) => n + (Array.isArray(v) ? keyWeight(v) : 0), 0);
   for (const chunk of chunkKeys([...pending], ([, key]) => weight(key), maxParams)) {
     const paths = new Set<string>();
     const where = keysCondition(

@@ -40,20 +40,36 @@ export async function insertJsonRows(
   const values = columns.map((c, i) => (dialect === 'sqlite' ? sqliteValue(i) : postgresValue(c.type, i)));
   const source =
     dialect === 'sqlite'
-      ? `select ${values.join(', ')} from json_each(?) where true`
-      : `select ${values.join(', ')} from jsonb_array_elements(?::jsonb) as t(r)`;
+      ? `select ${values.join(', ')} from json_each(${JSON_SLOT}) where true`
+      : `select ${values.join(', ')} from jsonb_array_elements(${JSON_SLOT}::jsonb) as t(r)`;
   let sql = `insert into ${table} (${names}) ${source}`;
   if (options.conflict) {
     const set = options.conflict.update.map((p) => `${q(field(p))} = excluded.${q(field(p))}`);
     sql += ` on conflict (${options.conflict.target.map((p) => q(field(p))).join(', ')}) do update set ${set.join(', ')}`;
   }
+  const [head, tail] = sql.split(JSON_SLOT) as [string, string];
   const conn = em.getConnection();
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
     const json = JSON.stringify(chunk.map((row) => columns.map((c, j) => encode(dialect, c.type, row[j]))));
-    await conn.execute(sql, [json], 'run', options.ctx);
+    // MikroORM inlines parameters into the SQL text with a per-character escape; quoting the one literal
+    // here is a single native replace (no parameters, so nothing else is rewritten)
+    await conn.execute(head + stringLiteral(dialect, json) + tail, [], 'run', options.ctx);
   }
   return true;
+}
+
+const JSON_SLOT = '\u0000json\u0000';
+
+/**
+ * A string literal: SQLite has no escapes but the doubled quote; PostgreSQL gets a dollar-quoted string, its
+ * tag chosen so that it does not occur in the text (backslashes and quotes then need no escaping at all).
+ */
+function stringLiteral(dialect: 'sqlite' | 'postgres', text: string): string {
+  if (dialect === 'sqlite') return `'${text.replaceAll("'", "''")}'`;
+  let tag = '$synchro$';
+  for (let n = 0; text.includes(tag); n++) tag = `$synchro${n}$`;
+  return `${tag}${text}${tag}`;
 }
 
 function sqliteValue(i: number): string {

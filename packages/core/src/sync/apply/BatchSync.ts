@@ -47,6 +47,16 @@ export class BatchSync {
       meta,
       [...byPk.values()].map((r) => r.pk),
     );
+    // A created row logs no `link` rows: its owning collections are synced with it (empty ones are dropped
+    // below, so a row created without items leaves REMOTE's collection as it is, as before).
+    const implied = new Map<RowChanges, Set<string>>();
+    const owned = ownedCollections(meta, this.ctx.skipped(entity));
+    for (const row of byPk.values()) {
+      if (!row.created || !owned.length || !locals.has(row.pkKey)) continue;
+      const added = new Set(owned.filter((p) => !row.links.has(p)));
+      for (const p of added) row.links.add(p);
+      if (added.size) implied.set(row, added);
+    }
     for (const row of byPk.values()) {
       const local = locals.get(row.pkKey);
       if (local) {
@@ -59,12 +69,20 @@ export class BatchSync {
     }
     const linked = [...byPk.values()].filter((r) => r.links.size && locals.has(r.pkKey));
     const props = new Set(linked.flatMap((r) => [...r.links]));
+    const unlink = (r: RowChanges, prop: string) => {
+      r.links.delete(prop);
+      this.#upserts.get(meta.className)?.get(r.pkKey)?.links.delete(prop);
+    };
     for (const prop of props) {
-      const rows = linked.filter((r) => r.links.has(prop));
+      let rows = linked.filter((r) => r.links.has(prop));
       const owners = rows.map((r) => locals.get(r.pkKey)!);
       const pivot = userPivotOf(this.local.getMetadata(), meta, prop);
       if (!pivot) {
         await this.local.populate(owners as never[], [prop] as never[]);
+        for (const r of rows) {
+          const items = (locals.get(r.pkKey) as Record<string, { count(): number }>)[prop];
+          if (implied.get(r)?.has(prop) && items.count() === 0) unlink(r, prop);
+        }
         continue;
       }
       // Synced as pivot rows, with their extra columns; the collection itself is not rewritten.
@@ -73,6 +91,10 @@ export class BatchSync {
       const found = await this.local.find(pivot.pivotMeta.class, {
         [pivot.ownerProp]: { $in: owners },
       } as never);
+      const withRows = new Set(
+        found.map((row) => relationTarget(row, pivot.pivotMeta.properties[pivot.ownerProp as never])),
+      );
+      rows = rows.filter((r) => !implied.get(r)?.has(prop) || withRows.has(locals.get(r.pkKey)!));
       const kept = found.map((row) =>
         this.addUpsert(pivot.pivotMeta, pivotRemote, keyString(primaryKeyOf(row)), row, new Set(), false),
       );
@@ -189,4 +211,11 @@ export class BatchSync {
     }
     return meta.compositePK ? parts.flat() : parts[0];
   }
+}
+
+/** @internal The owning many-to-many properties of `meta` that are synced (not in `skipped`). */
+function ownedCollections(meta: EntityMetadata, skipped: readonly string[]): string[] {
+  return meta.relations
+    .filter((p) => p.kind === ReferenceKind.MANY_TO_MANY && p.owner && !skipped.includes(p.name))
+    .map((p) => p.name);
 }

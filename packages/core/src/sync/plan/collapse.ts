@@ -11,6 +11,8 @@ export interface RowChanges {
   bornInBatch: boolean;
   /** Natural key recorded by the last delete in the chain. */
   deletedKey: unknown[] | null;
+  /** A `create` is in the chain: it stands for the row's owning many-to-many collections as well. */
+  created: boolean;
   /** Many-to-many properties whose collection changed. */
   links: Set<string>;
   /** Scalar or relation values changed (create/update/delete), not only links. */
@@ -42,6 +44,7 @@ export function collapse(changes: readonly LoggedChange[]): Map<string, Map<stri
         pk: change.pk,
         pkKey,
         bornInBatch: change.action === 'create',
+        created: false,
         deletedKey: null,
         links: new Set(),
         rowChanged: false,
@@ -51,6 +54,7 @@ export function collapse(changes: readonly LoggedChange[]): Map<string, Map<stri
       rows.set(pkKey, row);
     }
     row.ids.push(change.id);
+    if (change.action === 'create') row.created = true;
     if (change.action === 'link') {
       if (change.property) row.links.add(change.property);
     } else {
