@@ -13,8 +13,6 @@ const COLUMNS: JsonColumn[] = [
   { property: 'pk', type: 'json' },
   { property: 'naturalKey', type: 'json' },
   { property: 'property', type: 'text' },
-  { property: 'origin', type: 'text' },
-  { property: 'createdAt', type: 'datetime' },
 ];
 
 /**
@@ -37,10 +35,13 @@ export async function writeChangeRows(
     row.pk,
     row.naturalKey ?? null,
     row.property ?? null,
-    origin,
-    createdAt,
   ]);
-  if (await insertJsonRows(em, meta, COLUMNS, values, { ctx })) return;
+  const columns: JsonColumn[] = [
+    ...COLUMNS,
+    { property: 'origin', type: 'text', constant: origin },
+    { property: 'createdAt', type: 'datetime', constant: createdAt },
+  ];
+  if (await insertJsonRows(em, meta, columns, values, { ctx })) return;
   const data = rows.map((row) => ({
     entity: row.entity,
     action: row.action,

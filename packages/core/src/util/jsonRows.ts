@@ -8,6 +8,8 @@ export type JsonColumnType = 'text' | 'json' | 'integer' | 'datetime';
 export interface JsonColumn {
   property: string;
   type: JsonColumnType;
+  /** The same value for every row: written once into the SQL as a literal, not into each JSON row. */
+  constant?: unknown;
 }
 
 /** @internal Rows per statement: each statement is one JSON document of roughly 100 bytes per row. */
@@ -37,7 +39,12 @@ export async function insertJsonRows(
   const qualified = schema && schema !== '*' && schema !== platform.getDefaultSchemaName();
   const table = qualified ? `${q(schema)}.${q(meta.tableName)}` : q(meta.tableName);
   const names = columns.map((c) => q(field(c.property))).join(', ');
-  const values = columns.map((c, i) => (dialect === 'sqlite' ? sqliteValue(i) : postgresValue(c.type, i)));
+  const perRow = columns.filter((c) => !('constant' in c));
+  const values = columns.map((c) => {
+    if ('constant' in c) return constantValue(dialect, c.type, c.constant);
+    const i = perRow.indexOf(c);
+    return dialect === 'sqlite' ? sqliteValue(i) : postgresValue(c.type, i);
+  });
   const source =
     dialect === 'sqlite'
       ? `select ${values.join(', ')} from json_each(${JSON_SLOT}) where true`
@@ -51,7 +58,9 @@ export async function insertJsonRows(
   const conn = em.getConnection();
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    const json = JSON.stringify(chunk.map((row) => columns.map((c, j) => encode(dialect, c.type, row[j]))));
+    const json = JSON.stringify(
+      chunk.map((row) => perRow.map((c) => encode(dialect, c.type, row[columns.indexOf(c)]))),
+    );
     // MikroORM inlines parameters into the SQL text with a per-character escape; quoting the one literal
     // here is a single native replace (no parameters, so nothing else is rewritten)
     await conn.execute(head + stringLiteral(dialect, json) + tail, [], 'run', options.ctx);
@@ -70,6 +79,17 @@ function stringLiteral(dialect: 'sqlite' | 'postgres', text: string): string {
   let tag = '$synchro$';
   for (let n = 0; text.includes(tag); n++) tag = `$synchro${n}$`;
   return `${tag}${text}${tag}`;
+}
+
+/** A constant column as an SQL literal (numbers and dates as numbers or quoted ISO strings). */
+function constantValue(dialect: 'sqlite' | 'postgres', type: JsonColumnType, value: unknown): string {
+  const encoded = encode(dialect, type, value);
+  if (encoded === null) return 'null';
+  if (typeof encoded === 'number') return String(encoded);
+  const text = typeof encoded === 'string' ? encoded : JSON.stringify(encoded);
+  const literal = `'${text.replaceAll("'", "''")}'`;
+  if (dialect === 'sqlite') return literal;
+  return type === 'json' ? `${literal}::jsonb` : type === 'datetime' ? `${literal}::timestamptz` : literal;
 }
 
 function sqliteValue(i: number): string {
