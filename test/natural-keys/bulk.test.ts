@@ -91,6 +91,42 @@ describe.each(KINDS)('bulk lookups (%s)', (kind) => {
     expect(found.size).toBe(4);
   });
 
+  test('relation keys query the foreign-key column: through managed related rows, or after a prefilter', async () => {
+    const fork = t.orm.em.fork();
+    const keys: unknown[][] = [];
+    for (let a = 0; a < 5; a++) {
+      const author = fork.create(Author, { email: `author${a}@example.com`, name: `Author ${a}` });
+      for (let b = 0; b < 3; b++) {
+        fork.create(Book, { author, title: `Book ${b}`, year: b });
+        keys.push([[`author${a}@example.com`], `Book ${b}`]);
+      }
+    }
+    await fork.flush();
+
+    // related keys as arrays: one statement, the related rows narrowed by an `in` list on their key
+    const em = t.orm.em.fork();
+    t.queries.reset();
+    const found = await findByNaturalKeys(em, Book, keys);
+    expect(found.size).toBe(15);
+    expect(t.queries.queries).toHaveLength(1);
+    expect(t.queries.queries[0]!.sql).toMatch(/join .author. as .a1. on .*\.?email.? in \(/i);
+
+    // related rows the EntityManager manages: no join, the books matched on author_id (one term per author)
+    const other = t.orm.em.fork();
+    const authors = await other.find(Author, {}, { orderBy: { email: 'asc' } });
+    const byRows = keys.map(([author, title]) => [
+      authors.find((a) => a.email === (author as string[])[0]),
+      title,
+    ]);
+    t.queries.reset();
+    const again = await findByNaturalKeys(other, Book, byRows);
+    expect(t.queries.queries).toHaveLength(1);
+    expect(t.queries.queries[0]!.sql).not.toMatch(/join/i);
+    expect(t.queries.queries[0]!.sql).toMatch(/author_id.? = \? and .*title.? in \(\?, \?, \?\)/);
+    expect(again.size).toBe(15);
+    expect(again.get(naturalKeyString([['author3@example.com'], 'Book 2']))?.year).toBe(2);
+  });
+
   test('2,500 relation keys: one statement, nested or-groups stay under SQLite expression depth', async () => {
     const fork = t.orm.em.fork();
     const keys: unknown[][] = [];

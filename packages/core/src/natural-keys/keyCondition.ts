@@ -1,4 +1,4 @@
-import { type EntityMetadata, type EntityProperty, ReferenceKind } from '@mikro-orm/core';
+import { type EntityMetadata, type EntityProperty, helper, ReferenceKind } from '@mikro-orm/core';
 import { groupsOf } from './chunkKeys.js';
 import type { KeyScope } from './KeyScope.js';
 import { fromKeyValue } from './keyScalars.js';
@@ -122,4 +122,61 @@ function nestOr(terms: Where[], size: number): Where {
     groupsOf(terms, size).map((group) => nestOr(group, size)),
     size,
   );
+}
+
+/**
+ * @internal One `where` matching any of `keys` of `meta` whose relation components are related rows (entities,
+ * or null): matched on the foreign-key columns, which the key's unique index answers. Keys sharing their
+ * related rows become one term, with an `in` list when the key has a single scalar component.
+ */
+export function rowsCondition(
+  scope: KeyScope,
+  meta: EntityMetadata,
+  keys: readonly (readonly unknown[])[],
+  limits: PlatformLimits,
+): Where {
+  const props = scope
+    .definition(meta)
+    .properties.map((name) => meta.properties[name as keyof object] as EntityProperty);
+  const scalars = props.flatMap((prop, i) => (prop.kind === ReferenceKind.SCALAR ? [i] : []));
+  const inList = scalars.length === 1 ? scalars[0]! : -1;
+  const groups = new Map<string, { where: Where; values: unknown[]; hasNull: boolean }>();
+  for (const key of keys) {
+    const where: Where = {};
+    const ids: string[] = [];
+    props.forEach((prop, i) => {
+      if (i === inList) return;
+      const value = prop.kind === ReferenceKind.SCALAR ? fromKeyValue(prop, key[i]) : key[i];
+      where[prop.name] = value ?? null;
+      ids.push(
+        prop.kind === ReferenceKind.SCALAR || value == null
+          ? naturalKeyString([value ?? null])
+          : helper(value as object).getSerializedPrimaryKey(),
+      );
+    });
+    const id = ids.join('\u0000');
+    let group = groups.get(id);
+    if (!group) {
+      group = { where, values: [], hasNull: false };
+      groups.set(id, group);
+    }
+    if (inList >= 0) {
+      const value = fromKeyValue(props[inList]!, key[inList]);
+      if (value === null) group.hasNull = true;
+      else group.values.push(value);
+    }
+  }
+  const terms: Where[] = [];
+  for (const { where, values, hasNull } of groups.values()) {
+    if (inList < 0) {
+      terms.push(where);
+      continue;
+    }
+    const name = props[inList]!.name;
+    for (const group of groupsOf(values, limits.maxInList)) {
+      terms.push({ ...where, [name]: group.length === 1 ? group[0] : { $in: group } });
+    }
+    if (hasNull) terms.push({ ...where, [name]: null });
+  }
+  return nestOr(terms, limits.maxOrTerms);
 }

@@ -1,11 +1,18 @@
-import type { EntityMetadata } from '@mikro-orm/core';
+import {
+  type EntityManager,
+  type EntityMetadata,
+  type EntityProperty,
+  helper,
+  Reference,
+  ReferenceKind,
+} from '@mikro-orm/core';
 import { NaturalKeyError } from '../errors/NaturalKeyError.js';
 import { chunkKeys, keyWeight } from './chunkKeys.js';
 import { computeKeys } from './computeKeys.js';
 import { foldedKeyString } from './foldedKeyString.js';
 import { identityMapIndex } from './identityMapIndex.js';
 import type { KeyScope } from './KeyScope.js';
-import { keysCondition } from './keyCondition.js';
+import { keysCondition, rowsCondition } from './keyCondition.js';
 import type { NaturalKeyLookupOptions } from './NaturalKeyDefinition.js';
 import { naturalKeyString } from './naturalKeyString.js';
 import { normalizeKeys } from './normalizeKeys.js';
@@ -33,8 +40,12 @@ export async function lookupNaturalKeys<T extends object>(
   const normalized = await normalizeKeys(scope, meta, keys);
   const requested = normalized.map(naturalKeyString);
   const pending = new Map<string, unknown[]>();
+  // keys whose relation components are rows this EntityManager manages: matched on the foreign keys
+  const byRows = new Map<string, unknown[]>();
   normalized.forEach((key, i) => {
     pending.set(requested[i]!, key);
+    const rows = withManagedRows(scope, meta, keys[i]!, key);
+    if (rows) byRows.set(requested[i]!, rows);
   });
   const found = new Map<string, T>();
   if (!definition.allowMany && pending.size > 0) {
@@ -48,15 +59,51 @@ export async function lookupNaturalKeys<T extends object>(
     }
   }
   if (pending.size > 0) {
-    await queryKeys(scope, meta, pending, found, options);
+    await queryKeys(scope, meta, pending, byRows, found, options);
   }
   return { requested, found };
+}
+
+/**
+ * `key` (normalized) with each relation component replaced by the row `given` holds for it, when every
+ * relation component was given as an entity this scope's EntityManager manages, or is null; else undefined.
+ */
+function withManagedRows(
+  scope: KeyScope,
+  meta: EntityMetadata,
+  given: readonly unknown[],
+  key: readonly unknown[],
+): unknown[] | undefined {
+  const em = scope.em;
+  if (!em || !Array.isArray(given)) return undefined;
+  let relations = 0;
+  const out = [...key];
+  const names = scope.definition(meta).properties;
+  for (const [i, name] of names.entries()) {
+    const prop = meta.properties[name as keyof object] as EntityProperty;
+    if (prop.kind === ReferenceKind.SCALAR || key[i] === null) continue;
+    const value = given[i];
+    const row =
+      value && typeof value === 'object' && !Array.isArray(value) ? Reference.unwrapReference(value) : null;
+    if (!row || !isManagedBy(em, row)) return undefined;
+    out[i] = row;
+    relations++;
+  }
+  return relations > 0 ? out : undefined;
+}
+
+function isManagedBy(em: EntityManager, entity: object): boolean {
+  const wrapped = helper(entity);
+  if (!wrapped.__initialized || !wrapped.hasPrimaryKey()) return false;
+  const meta = em.getMetadata().find(wrapped.__meta.class);
+  return !!meta && em.getUnitOfWork().getById(meta.class, wrapped.getPrimaryKey() as never) === entity;
 }
 
 async function queryKeys<T extends object>(
   scope: KeyScope,
   meta: EntityMetadata<T>,
   pending: Map<string, unknown[]>,
+  byRows: Map<string, unknown[]>,
   found: Map<string, T>,
   options: NaturalKeyLookupOptions,
 ): Promise<void> {
@@ -68,15 +115,28 @@ async function queryKeys<T extends object>(
   // the values of relation components count twice: the prefilter on the related rows repeats them
   const weight = (key: unknown[]) =>
     keyWeight(key) + key.reduce<number>((n, v) => n + (Array.isArray(v) ? keyWeight(v) : 0), 0);
-  for (const chunk of chunkKeys([...pending], ([, key]) => weight(key), maxParams)) {
+  const direct = [...pending].filter(([id]) => byRows.has(id));
+  const joined = [...pending].filter(([id]) => !byRows.has(id));
+  const chunks = [
+    ...chunkKeys(direct, ([, key]) => keyWeight(key), maxParams).map((c) => ({ chunk: c, direct: true })),
+    ...chunkKeys(joined, ([, key]) => weight(key), maxParams).map((c) => ({ chunk: c, direct: false })),
+  ];
+  for (const { chunk, direct: onRows } of chunks) {
     const paths = new Set<string>();
-    const where = keysCondition(
-      scope,
-      meta,
-      chunk.map(([, key]) => key),
-      limits,
-      paths,
-    );
+    const where = onRows
+      ? rowsCondition(
+          scope,
+          meta,
+          chunk.map(([id]) => byRows.get(id)!),
+          limits,
+        )
+      : keysCondition(
+          scope,
+          meta,
+          chunk.map(([, key]) => key),
+          limits,
+          paths,
+        );
     const rows = (await em.find(meta.class, where as never, {
       populate: (paths.size > 0 ? [...paths] : undefined) as never,
       strategy: 'joined',

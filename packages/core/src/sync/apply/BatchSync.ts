@@ -145,6 +145,12 @@ export class BatchSync {
    */
   private async resolveAll(): Promise<void> {
     const done = new Map<string, Set<string>>();
+    const remoteTarget = (local: object) => {
+      if (typeof local !== 'object') return undefined;
+      const upsert = this.#plan.upsertOf(local);
+      if (!upsert || !done.get(upsert.meta.className)?.has(upsert.pkKey)) return undefined;
+      return upsert.resolved.remote;
+    };
     for (;;) {
       let progressed = false;
       for (const entity of this.ctx.entityOrder([...this.#upserts.keys()])) {
@@ -154,9 +160,20 @@ export class BatchSync {
         const todo = new Map([...byPk].filter(([k]) => !seen.has(k)).map(([k, u]) => [k, u.local]));
         if (!todo.size) continue;
         progressed = true;
+        // The FK targets of changed rows are resolved first (the order restarts when they are new to the
+        // batch), so natural keys through them match on REMOTE's foreign-key columns.
+        for (const pkKey of todo.keys()) {
+          const upsert = byPk.get(pkKey)!;
+          if (!upsert.ensureOnly) this.addRelationTargets(upsert);
+        }
+        if (this.unresolvedBefore(entity, done)) break;
         const first = byPk.values().next().value!;
-        const resolved = await this.#resolver.resolve(first.meta, first.remoteMeta, todo, (local) =>
-          this.remotePkOf(first.meta, local),
+        const resolved = await this.#resolver.resolve(
+          first.meta,
+          first.remoteMeta,
+          todo,
+          (local) => this.remotePkOf(first.meta, local),
+          remoteTarget,
         );
         for (const [pkKey, r] of resolved) {
           byPk.get(pkKey)!.resolved = r;
@@ -168,14 +185,28 @@ export class BatchSync {
     }
   }
 
-  /** Adds the FK targets and collection items of an upsert that is written, so they resolve too. */
-  private async ensureTargets(upsert: Upsert): Promise<void> {
-    if (upsert.ensureOnly && upsert.resolved.remote) return; // exists on REMOTE and unchanged: not written
+  /** Whether an entity before `entity` in FK order has upserts not resolved yet. */
+  private unresolvedBefore(entity: string, done: Map<string, Set<string>>): boolean {
+    for (const name of this.ctx.entityOrder([...this.#upserts.keys()])) {
+      if (name === entity) return false;
+      const seen = done.get(name);
+      for (const pkKey of this.#upserts.get(name)!.keys()) if (!seen?.has(pkKey)) return true;
+    }
+    return false;
+  }
+
+  private addRelationTargets(upsert: Upsert): void {
     for (const [prop, kind] of carriedProperties(upsert.meta, [])) {
       if (kind !== 'relation') continue;
       const target = relationTarget(upsert.local, prop);
       if (target) this.addTarget(target);
     }
+  }
+
+  /** Adds the FK targets and collection items of an upsert that is written, so they resolve too. */
+  private async ensureTargets(upsert: Upsert): Promise<void> {
+    if (upsert.ensureOnly && upsert.resolved.remote) return; // exists on REMOTE and unchanged: not written
+    this.addRelationTargets(upsert);
     for (const name of upsert.links) {
       const coll = (upsert.local as Record<string, { getItems(): object[] }>)[name];
       for (const item of coll.getItems()) this.addTarget(item);

@@ -1,14 +1,24 @@
-import { type EntityManager, type EntityMetadata, ReferenceKind } from '@mikro-orm/core';
+import { type EntityManager, type EntityMetadata, type EntityProperty, ReferenceKind } from '@mikro-orm/core';
 import type { Baseline } from '../../conflicts/Baseline.js';
 import { SynchroReference } from '../../log/entities.js';
 import { findByNaturalKeys } from '../../natural-keys/findByNaturalKeys.js';
+import { KeyScope } from '../../natural-keys/KeyScope.js';
+import { lookupNaturalKeys } from '../../natural-keys/lookupNaturalKeys.js';
+import { metadataOf } from '../../natural-keys/metadataOf.js';
 import type { NaturalKeyResolveOptions } from '../../natural-keys/NaturalKeyDefinition.js';
 import { naturalKeyString } from '../../natural-keys/naturalKeyString.js';
 import { naturalKeyValues } from '../../natural-keys/naturalKeyValues.js';
 import { resolveNaturalKey } from '../../natural-keys/resolveNaturalKey.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
+import { relationTarget } from '../apply/copyValues.js';
 import { hasGeneratedPk, pkWeight, pkWhere } from './pkWhere.js';
+
+/**
+ * @internal The REMOTE row of a LOCAL row resolved earlier in the batch; null when it is new on REMOTE,
+ * undefined when it has not been resolved.
+ */
+export type RemoteTarget = (local: object) => object | null | undefined;
 
 /** @internal How a LOCAL row was matched on REMOTE. */
 export type MatchedBy = 'reference' | 'natural-key' | 'primary-key';
@@ -40,6 +50,7 @@ export class RemoteResolver {
     remoteMeta: EntityMetadata,
     rows: Map<string, object>,
     remotePkOf: (localRow: object) => unknown | undefined,
+    remoteTarget: RemoteTarget = () => undefined,
   ): Promise<Map<string, Resolved>> {
     const result = new Map<string, Resolved>();
     const refs = await this.references(localMeta.className, [...rows.keys()]);
@@ -55,13 +66,21 @@ export class RemoteResolver {
     if (definition) {
       const entities = missing.map((k) => rows.get(k)!);
       const values = await naturalKeyValues(this.local, localMeta.class, entities, this.keys);
-      const found = await findByNaturalKeys(this.tx, remoteMeta.class, values, {
-        ...this.keys,
-        side: 'REMOTE',
-      });
-      missing.forEach((pkKey, i) => {
-        const remote = found.get(naturalKeyString(values[i]));
-        if (remote) result.set(pkKey, { remote, by: 'natural-key' });
+      // relation components already resolved on REMOTE are given as those rows: matched on FK columns
+      const lookups = values.map((key, i) =>
+        this.withResolvedTargets(localMeta, definition.properties, entities[i]!, key, remoteTarget),
+      );
+      const wanted = lookups.flatMap((key, i) => (key ? [i] : []));
+      const options = { ...this.keys, side: 'REMOTE' as const };
+      const { requested, found } = await lookupNaturalKeys(
+        new KeyScope(this.tx, options),
+        metadataOf(this.tx, remoteMeta.class),
+        wanted.map((i) => lookups[i]!),
+        options,
+      );
+      wanted.forEach((i, j) => {
+        const remote = found.get(requested[j]!);
+        if (remote) result.set(missing[i]!, { remote, by: 'natural-key' });
       });
       missing = missing.filter((k) => !result.has(k));
     }
@@ -80,6 +99,30 @@ export class RemoteResolver {
     }
     for (const pkKey of rows.keys()) if (!result.has(pkKey)) result.set(pkKey, { remote: null });
     return result;
+  }
+
+  /**
+   * `key` (the natural key of `local`) with each relation component whose LOCAL row is already resolved
+   * replaced by its REMOTE row; null when one of them is new on REMOTE (then so is `local`).
+   */
+  private withResolvedTargets(
+    meta: EntityMetadata,
+    properties: readonly string[],
+    local: object,
+    key: unknown[],
+    remoteTarget: RemoteTarget,
+  ): unknown[] | null {
+    const out = [...key];
+    for (const [i, name] of properties.entries()) {
+      const prop = meta.properties[name as keyof object] as EntityProperty;
+      if (prop.kind === ReferenceKind.SCALAR || key[i] === null || prop.mapToPk) continue;
+      if (resolveNaturalKey(prop.targetMeta!, this.keys)?.allowMany) continue;
+      const target = relationTarget(local, prop);
+      const remote = target ? remoteTarget(target) : undefined;
+      if (remote === null) return null;
+      if (remote) out[i] = remote;
+    }
+    return out;
   }
 
   /**
