@@ -11,6 +11,7 @@ import { naturalKeyValues } from '../../natural-keys/naturalKeyValues.js';
 import { resolveNaturalKey } from '../../natural-keys/resolveNaturalKey.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
+import { sqlEm } from '../../util/sqlEm.js';
 import { relationTarget } from '../apply/copyValues.js';
 import { hasGeneratedPk, pkWeight, pkWhere } from './pkWhere.js';
 
@@ -199,19 +200,29 @@ export class RemoteResolver {
   /** REMOTE primary keys recorded for LOCAL keys of `entity`. */
   async references(entity: string, pkKeys: string[]): Promise<Map<string, unknown>> {
     const found = new Map<string, unknown>();
-    for (const chunk of chunkByParameters(this.tx.getPlatform(), pkKeys, 1)) {
-      const rows = await this.tx.find(
-        SynchroReference,
-        { source: this.source, entity, localPk: { $in: chunk } },
-        { disableIdentityMap: true },
-      );
+    const platform = this.tx.getPlatform();
+    // JSON as the driver returns it (SQLite: text), converted the way MikroORM converts the property
+    const jsonType = metadataOf(this.tx, SynchroReference).properties.remotePk.customType!;
+    for (const chunk of chunkByParameters(platform, pkKeys, 1)) {
+      // plain rows (mapped to property names and types), not entities: nothing here is written back
+      const rows = (await sqlEm(this.tx)
+        .createQueryBuilder(SynchroReference)
+        .select(['localPk', 'remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'])
+        .where({ source: this.source, entity, localPk: { $in: chunk } })
+        .execute('all', true)) as {
+        localPk: string;
+        remotePk: unknown;
+        remoteVersion?: string | null;
+        remoteHash?: string | null;
+        remoteLogId?: number | string | null;
+      }[];
       let baselines = this.baselines.get(entity);
       if (!baselines) {
         baselines = new Map();
         this.baselines.set(entity, baselines);
       }
       for (const row of rows) {
-        found.set(row.localPk, row.remotePk);
+        found.set(row.localPk, jsonType.convertToJSValue(row.remotePk, platform));
         baselines.set(row.localPk, {
           remoteVersion: row.remoteVersion ?? null,
           remoteHash: row.remoteHash ?? null,
