@@ -52,6 +52,8 @@ export class BatchWriter {
   readonly #bulk: BulkWriter;
   readonly #remoteLog: ChangeRow[] = [];
   readonly #deletedRefs: { entity: string; localPk: string }[] = [];
+  /** Something was handed to the unit of work (created, assigned, removed, a collection set). */
+  #queued = false;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -69,12 +71,13 @@ export class BatchWriter {
     const bulk = this.bulkEntities();
     for (const entity of this.ctx.entityOrder([...bulk])) await this.writeBulk(entity);
     this.writeValues(bulk);
-    await this.writeLinks();
+    await this.writeLinks(bulk);
     await this.prunePivotRows();
     const bulkDeletes = await this.removeDeleted(bulk);
-    this.countChangeSets();
+    // A flush computes change sets over the whole identity map: skipped when nothing was left to it.
+    if (this.#queued) this.countChangeSets();
     if (this.ctx.dryRun) return this.#counts;
-    await withSynchroOrigin(this.ctx.source, () => this.tx.flush());
+    if (this.#queued) await withSynchroOrigin(this.ctx.source, () => this.tx.flush());
     for (const { meta, remotes } of bulkDeletes.reverse()) {
       this.#counts.deleted += await this.#bulk.delete(meta, remotes);
     }
@@ -282,6 +285,7 @@ export class BatchWriter {
         };
       }
       written.push(upsert);
+      this.#queued = true;
     }
     for (const upsert of written) {
       const relations = this.relationsOf(upsert);
@@ -302,12 +306,42 @@ export class BatchWriter {
     return remote;
   }
 
-  /** Makes each changed REMOTE collection equal to the LOCAL one (one populate query per property). */
-  private async writeLinks(): Promise<void> {
+  /**
+   * Makes each changed REMOTE collection equal to the LOCAL one: on the bulk path as pivot-table rows
+   * inserted and deleted in bulk (one query reads the current rows of owners that existed before the batch),
+   * else through the collections (one populate query per property).
+   */
+  private async writeLinks(bulk: Set<string>): Promise<void> {
     for (const byPk of this.plan.upserts.values()) {
       const props = new Set([...byPk.values()].flatMap((u) => [...u.links]));
       for (const prop of props) {
         const owners = [...byPk.values()].filter((u) => u.links.has(prop));
+        if (bulk.has(owners[0]!.meta.className)) {
+          const changed = await this.#bulk.links(
+            owners[0]!.remoteMeta,
+            prop,
+            owners.map((owner) => ({
+              remote: owner.resolved.remote!,
+              created: !owner.resolved.by,
+              items: (owner.local as Record<string, { getItems(): object[] }>)[prop]
+                .getItems()
+                .map((item) => this.requireRemote(item, owner, prop)),
+            })),
+          );
+          if (changed) {
+            this.ctx.report.linked += changed.length;
+            for (const remote of changed) {
+              this.#remoteLog.push({
+                entity: owners[0]!.remoteMeta.className,
+                action: 'link',
+                pk: primaryKeyOf(remote),
+                property: prop,
+              });
+            }
+            continue;
+          }
+        }
+        this.#queued = true;
         const existing = owners.map((u) => u.resolved.remote!).filter((r) => helper(r).hasPrimaryKey());
         if (existing.length) await this.tx.populate(existing as never[], [prop] as never[]);
         for (const owner of owners) {
@@ -332,7 +366,11 @@ export class BatchWriter {
         const rows = await this.tx.find(scope.remoteMeta.class, {
           [scope.ownerProp]: { $in: owners },
         } as never);
-        for (const row of rows) if (!kept.has(row)) this.tx.remove(row);
+        for (const row of rows) {
+          if (kept.has(row)) continue;
+          this.tx.remove(row);
+          this.#queued = true;
+        }
       }
       this.ctx.report.linked += scope.owners.length;
     }
@@ -374,6 +412,7 @@ export class BatchWriter {
           });
         } else {
           this.tx.remove(remote);
+          this.#queued = true;
         }
       }
       if (bulk.has(name) && remotes.length) bulkDeletes.push({ meta: remoteMeta, remotes });

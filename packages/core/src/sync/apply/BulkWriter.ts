@@ -1,6 +1,14 @@
-import { ChangeSet, ChangeSetType, type EntityManager, type EntityMetadata, helper } from '@mikro-orm/core';
+import {
+  ChangeSet,
+  ChangeSetType,
+  type EntityManager,
+  type EntityMetadata,
+  type EntityProperty,
+  helper,
+} from '@mikro-orm/core';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { primaryKeyOf } from '../../util/primaryKey.js';
+import { sqlEm } from '../../util/sqlEm.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
 
 /**
@@ -53,6 +61,72 @@ export class BulkWriter {
     for (const cs of changeSets)
       uow.register(cs.entity, comparator.prepareEntity(cs.entity), { refresh: true });
     return entities;
+  }
+
+  /**
+   * Makes the pivot-table rows of `prop` (a many-to-many of `meta`) equal to `items` for each owner: one
+   * query reads the current rows of owners that existed before the batch (`created` ones have none), then
+   * multi-row INSERTs and DELETEs. Returns the owners whose collection changed (for existing owners the
+   * REMOTE collection objects are not updated: the batch's EntityManager is discarded). Returns null, writing
+   * nothing, where this is not supported: a custom or ordered pivot, a composite key, an item without a key
+   * yet (new on the unit-of-work path); the caller then goes through the collections.
+   */
+  async links(
+    meta: EntityMetadata,
+    prop: string,
+    owners: { remote: object; created: boolean; items: object[] }[],
+  ): Promise<object[] | null> {
+    const property = meta.properties[prop as never] as EntityProperty;
+    const pivotMeta = property?.pivotEntity ? this.tx.getMetadata().find(property.pivotEntity) : undefined;
+    if (!pivotMeta || property.fixedOrder || pivotMeta.primaryKeys.length !== 2) return null;
+    if (meta.compositePK || property.targetMeta!.compositePK) return null;
+    // keys compared as strings: drivers return bigints as strings, entities may hold numbers
+    const plain = (m: EntityMetadata) =>
+      ['number', 'string', 'bigint'].includes(m.getPrimaryProp().runtimeType);
+    if (!plain(meta) || !plain(property.targetMeta!)) return null;
+    const [ownerName, itemName] = pivotMeta.primaryKeys as [string, string];
+    if (owners.some((o) => o.items.some((i) => !helper(i).hasPrimaryKey()))) return null;
+    const platform = this.tx.getPlatform();
+    const ctx = this.tx.getTransactionContext();
+    const current = new Map<string, Set<string>>();
+    const old = owners.filter((o) => !o.created).map((o) => primaryKeyOf(o.remote));
+    for (const chunk of chunkByParameters(platform, old, 1)) {
+      const rows = (await sqlEm(this.tx)
+        .createQueryBuilder(pivotMeta.class)
+        .select([ownerName, itemName] as never)
+        .where({ [ownerName]: { $in: chunk } } as never)
+        .execute('all', true)) as Record<string, unknown>[];
+      for (const row of rows) {
+        const key = String(row[ownerName]);
+        if (!current.has(key)) current.set(key, new Set());
+        current.get(key)!.add(String(row[itemName]));
+      }
+    }
+    const inserts: Record<string, unknown>[] = [];
+    const deletes: { owner: unknown; items: unknown[] }[] = [];
+    const changed: object[] = [];
+    for (const { remote, items } of owners) {
+      const ownerPk = primaryKeyOf(remote);
+      const had = current.get(String(ownerPk)) ?? new Set<string>();
+      const wanted = new Map(items.map((i) => [String(primaryKeyOf(i)), primaryKeyOf(i)]));
+      const added = [...wanted].filter(([k]) => !had.has(k));
+      const removed = [...had].filter((k) => !wanted.has(k));
+      for (const [, itemPk] of added) inserts.push({ [ownerName]: ownerPk, [itemName]: itemPk });
+      if (removed.length) deletes.push({ owner: ownerPk, items: removed });
+      if (added.length || removed.length) changed.push(remote);
+    }
+    const driver = this.tx.getDriver();
+    // deletes first: an item that left and came back under another key must not collide
+    for (const { owner, items } of deletes) {
+      for (const chunk of chunkByParameters(platform, items, 1)) {
+        const where = { [ownerName]: owner, [itemName]: { $in: chunk } };
+        await driver.nativeDelete(pivotMeta.class, where as never, { ctx });
+      }
+    }
+    for (const chunk of chunkByParameters(platform, inserts, 2)) {
+      await driver.nativeInsertMany(pivotMeta.class, chunk as never[], { ctx });
+    }
+    return changed;
   }
 
   /** Deletes REMOTE rows by primary key; returns the number of rows deleted. */
