@@ -7,7 +7,8 @@ import { Author, Book, Tag } from './model.mjs';
  *  1. load the LOCAL row;
  *  2. look up its reference (LOCAL pk → REMOTE pk) on REMOTE;
  *  3. else look up REMOTE by natural key;
- *  4. ensure each FK target (and, for a `link`, each collection item) the same way, creating it when missing;
+ *  4. ensure each FK target (and, for a `link` or a new book's `create`, each collection item) the same way,
+ *     creating it when missing;
  *  5. save (one flush, its own transaction);
  *  6. write the reference.
  * `fresh: true` (the best variant) works in a fresh EntityManager per change on both sides; `fresh: false`
@@ -96,6 +97,18 @@ export async function perObjectReplay(
     return target;
   };
 
+  /** Sets the REMOTE collection to the LOCAL items, each ensured like an FK target (one flush). */
+  const linkItems = async (local, owner, property, skipEmpty = false) => {
+    await localEm.populate(local, [property]);
+    const items = [];
+    for (const item of local[property].getItems()) items.push(await ensure('Tag', item));
+    if (skipEmpty && items.length === 0) return;
+    await remoteEm.populate(owner, [property]);
+    owner[property].set(items);
+    await remoteEm.flush();
+    rows += items.length;
+  };
+
   for (;;) {
     const page = await localOrm.em
       .fork()
@@ -121,15 +134,11 @@ export async function perObjectReplay(
         // gone since: django-synchro skips it
       } else if (change.action === 'link') {
         const owner = (await resolve(entity, local)) ?? (await saveRow(entity, local, null));
-        await localEm.populate(local, [change.property]);
-        const items = [];
-        for (const item of local[change.property].getItems()) items.push(await ensure('Tag', item));
-        await remoteEm.populate(owner, [change.property]);
-        owner[change.property].set(items);
-        await remoteEm.flush();
-        rows += items.length;
+        await linkItems(local, owner, change.property);
       } else {
-        await saveRow(entity, local, await resolve(entity, local));
+        const owner = await saveRow(entity, local, await resolve(entity, local));
+        // a logged `create` stands for the new row's collections too (one more flush when it has items)
+        if (change.action === 'create' && entity === 'Book') await linkItems(local, owner, 'tags', true);
       }
       changes += 1;
     }
