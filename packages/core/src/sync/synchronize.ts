@@ -188,6 +188,9 @@ async function applyBatch(
         // A conflict left to a person keeps its changes pending.
         next.holes.push(...counts.deferred.map((id) => ({ id, until: 'deferred' })));
         await checkpoint.save(tx, next);
+        // Everything is written: the flush transactional() ends with would only walk every entity of the
+        // batch to find nothing. A caller's EntityManager keeps its entities (they are merged back into it).
+        if (!ctx.callerRemote) tx.clear();
       });
     } catch (error) {
       if (error instanceof DryRunRollback) return;
