@@ -290,8 +290,8 @@ export function renderMarkdown(r) {
       ],
     ),
     '',
-    'The machine is shared with other processes (test suites of other sessions ran during the bench; see the load',
-    'average): absolute times are noisy. Variants that are compared run alternately or in rounds so drift hits them alike.',
+    'Absolute times move with whatever else runs on the machine (see the load average; the bench itself keeps one',
+    'core busy). Variants that are compared run alternately or in rounds, so drift hits them alike.',
     '',
   );
   p('## Commands', '');

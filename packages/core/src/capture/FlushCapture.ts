@@ -39,6 +39,8 @@ export class FlushCapture {
   /** Collection updates already diffed in `onFlush`. */
   readonly #seen = new Set<object>();
   readonly deleteKeys = new Map<object, unknown[] | null>();
+  /** Rows this flush creates: their `create` stands for their collections, so no link is collected. */
+  readonly #created = new Set<object>();
 
   constructor(
     readonly origin: string | null,
@@ -48,6 +50,7 @@ export class FlushCapture {
 
   /** Collects link targets from the collection updates (both sides) before they are persisted. */
   collectLinks(uow: UnitOfWork, runtime: SynchroRuntime, em: EntityManager): void {
+    for (const cs of uow.getChangeSets()) if (cs.type === ChangeSetType.CREATE) this.#created.add(cs.entity);
     for (const coll of uow.getCollectionUpdates() as Collection<object>[]) {
       this.#seen.add(coll);
       const prop = coll.property;
@@ -81,6 +84,7 @@ export class FlushCapture {
   }
 
   private addLink(owner: object, property: string, runtime: SynchroRuntime, em: EntityManager): void {
+    if (this.#created.has(owner)) return;
     const meta = (owner as { __meta?: EntityMetadata }).__meta;
     if (!meta || !runtime.isWatched(meta, em.getMetadata())) return;
     let props = this.#linked.get(owner);
@@ -100,8 +104,14 @@ export class FlushCapture {
     const deleted = new Set<object>();
     const created = new Set<object>();
     const metadata = em.getMetadata();
+    const watched = new Map<EntityMetadata, boolean>();
     for (const cs of uow.getChangeSets() as ChangeSet<object>[]) {
-      if (!runtime.isWatched(cs.meta, metadata)) continue;
+      let isWatched = watched.get(cs.meta);
+      if (isWatched === undefined) {
+        isWatched = runtime.isWatched(cs.meta, metadata);
+        watched.set(cs.meta, isWatched);
+      }
+      if (!isWatched) continue;
       const action = actionOf(cs);
       if (!action) continue;
       if (action === 'delete') deleted.add(cs.entity);
@@ -137,12 +147,9 @@ function actionOf(cs: ChangeSet<object>): SynchroAction | null {
       return 'delete';
     default: {
       // An owner whose only change is a many-to-many collection is logged as a `link`, not an update.
-      const changed = Object.keys(cs.payload).filter(
-        (name) =>
-          (cs.meta.properties as Record<string, { kind?: ReferenceKind }>)[name]?.kind !==
-          ReferenceKind.MANY_TO_MANY,
-      );
-      return changed.length > 0 ? 'update' : null;
+      const props = cs.meta.properties as Record<string, { kind?: ReferenceKind }>;
+      for (const name in cs.payload) if (props[name]?.kind !== ReferenceKind.MANY_TO_MANY) return 'update';
+      return null;
     }
   }
 }
