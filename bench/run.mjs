@@ -44,6 +44,7 @@ const plan = {
     changes: num(args['sync-changes'], quick ? 1000 : 100_000),
     warmChanges: 60,
     perObjectChanges: num(args['per-object-changes'], quick ? 50 : 1000),
+    batchSize: num(args['batch-size'], 1000),
     profileChanges: num(args['profile-changes'], quick ? 1000 : 20_000),
     runs: num(args.runs, 3),
     rounds: quick ? 1 : num(args.runs, 3),
@@ -179,7 +180,14 @@ async function scenarioSync() {
   const main = await pop(s.changes);
   const perObject = await pop(s.perObjectChanges);
   const warm = await pop(s.warmChanges);
-  const out = { main, perObjectLog: perObject, warm, variants: {}, budgetMin: plan.budgets?.sync ?? null };
+  const out = {
+    main,
+    perObjectLog: perObject,
+    warm,
+    batchSize: s.batchSize,
+    variants: {},
+    budgetMin: plan.budgets?.sync ?? null,
+  };
   // each variant's share of the scenario's budget (what is left after populating), in minutes
   const shares = { floor: 0.04, 'floor-execute': 0.04, uow: 0.3, bulk: 0.3, 'per-object': 0.22 };
   const left = plan.budgets ? plan.budgets.sync - (Date.now() - started) / MIN : null;
@@ -203,7 +211,7 @@ async function scenarioSync() {
       );
       const r = await child(
         'sync',
-        { variant, localRef, warmupRef: warm.ref, remoteKind, runs: perChild },
+        { variant, localRef, warmupRef: warm.ref, remoteKind, runs: perChild, batchSize: s.batchSize },
         { timeoutMs: share === null ? limit(0) : limit(share, 2), allowFail: true },
       );
       if (r.result?.remoteVersion && results.versions && !results.versions.postgres)

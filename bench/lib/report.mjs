@@ -300,7 +300,7 @@ export function renderMarkdown(r) {
     'npm run bench                        # full sizes; REMOTE = PGlite on a temp dir unless SYNCHRO_PG_URL is set',
     'SYNCHRO_PG_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   # REMOTE = a real PostgreSQL server',
     'npm run bench -- --quick             # small sizes (< 2 min): bench/results/ only (add --docs to write this file)',
-    'npm run bench -- --only=sync,delta   # some scenarios; sizes: --sync-changes= --delta-sizes= --delta= --memory-n= --runs=',
+    'npm run bench -- --only=sync,delta   # some scenarios; sizes: --sync-changes= --delta-sizes= --delta= --memory-n= --runs= --batch-size=',
     '```',
     '',
     `This file: \`${r.command}\`. \`prebench\` builds every package first. Each measurement runs in its own child process`,
@@ -358,7 +358,7 @@ export function renderMarkdown(r) {
         .map(([a, n]) => `${fmt(n)} ${a}`)
         .join(', ')}) written by the`,
       `subscriber; final rows: ${fmt(s.floor?.rows ?? s.uow?.rows)} (authors, tags, books, pivot rows). Each run replays the whole log into a`,
-      `fresh REMOTE (${r.remoteKind}, \`withSynchro({ remote: null })\`, so REMOTE logs the applied rows too), batch size 1,000.`,
+      `fresh REMOTE (${r.remoteKind}, \`withSynchro({ remote: null })\`, so REMOTE logs the applied rows too), batch size ${(sc.batchSize ?? 1000).toLocaleString('en-US')}.`,
       '- **floor**: the same final rows as multi-row `INSERT … ON CONFLICT (id) DO UPDATE` of 1,000 rows, native driver, one transaction, ids copied;',
       '  **floor-execute**: the same through MikroORM `execute()`;',
       `- **per-object**: django-synchro's replay (\`bench/lib/perObject.mjs\`), EntityManager forked per change, on a ${fmt(sc.perObjectLog.changes)}-change log of the same mix;`,
