@@ -305,7 +305,7 @@ export function renderMarkdown(r) {
     '',
     `This file: \`${r.command}\`. \`prebench\` builds every package first. Each measurement runs in its own child process`,
     '(`process.execPath --expose-gc bench/child.mjs <task>`), which reports its own peak RSS (`VmHWM`); medians are over',
-    `${r.plan.sync.runs} runs after a warm-up unless a row says otherwise.`,
+    `${r.plan.sync.runs} runs after a warm-up (logging: ${r.plan.logging?.runs ?? r.plan.sync.runs} runs) unless a row says otherwise.`,
     '',
   );
   p('## Goals', '');
