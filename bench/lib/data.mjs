@@ -175,6 +175,28 @@ export async function insertRawLog(db, books, { flushSize = 5000 } = {}) {
   await db.run('commit');
 }
 
+/** Creates (persists, unflushed) every tag and author of shape `s` in `em`. */
+export function createTagsAndAuthors(em, s) {
+  for (let i = 1; i <= s.tags; i++) em.create(Tag, { name: tagRow(i)[1] });
+  for (let i = 1; i <= s.authors; i++) {
+    const [, email, name] = authorRow(i);
+    em.create(Author, { email, name });
+  }
+}
+
+/** Creates (persists, unflushed) book `i` of shape `s` in `em`, with its tags, pointing at existing rows. */
+export function createBook(em, i, s) {
+  const [, title, authorId, price, publishedOn, meta] = bookRow(i, s.authors);
+  return em.create(Book, {
+    title,
+    author: em.getReference(Author, authorId),
+    price,
+    publishedOn,
+    meta: JSON.parse(meta),
+    tags: bookTagIds(i, s.tags).map((t) => em.getReference(Tag, t)),
+  });
+}
+
 /**
  * The same history through MikroORM with `withSynchro` attached (`orm`), so the subscriber logs it:
  * tags and authors in one flush, books with their tags in flushes of `flushSize`, then the updates.
@@ -182,26 +204,12 @@ export async function insertRawLog(db, books, { flushSize = 5000 } = {}) {
 export async function populateLogged(orm, books, { flushSize = 5000 } = {}) {
   const s = shape(books);
   let em = orm.em.fork();
-  for (let i = 1; i <= s.tags; i++) em.create(Tag, { name: tagRow(i)[1] });
-  for (let i = 1; i <= s.authors; i++) {
-    const [, email, name] = authorRow(i);
-    em.create(Author, { email, name });
-  }
+  createTagsAndAuthors(em, s);
   await em.flush();
   for (let start = 1; start <= books; start += flushSize) {
     em = orm.em.fork();
     const end = Math.min(books, start + flushSize - 1);
-    for (let i = start; i <= end; i++) {
-      const [, title, authorId, price, publishedOn, meta] = bookRow(i, s.authors);
-      em.create(Book, {
-        title,
-        author: em.getReference(Author, authorId),
-        price,
-        publishedOn,
-        meta: JSON.parse(meta),
-        tags: bookTagIds(i, s.tags).map((t) => em.getReference(Tag, t)),
-      });
-    }
+    for (let i = start; i <= end; i++) createBook(em, i, s);
     await em.flush();
   }
   const updated = [];

@@ -1,8 +1,8 @@
 import { withCpuProfile } from '../lib/cpuProfile.mjs';
-import { authorRow, bookRow, bookTagIds, shape, tagRow } from '../lib/data.mjs';
+import { createBook, createTagsAndAuthors, shape } from '../lib/data.mjs';
 import { createDatabase, openOrm, truncateAll } from '../lib/db.mjs';
 import { gc, timed } from '../lib/measure.mjs';
-import { Author, Book, Tag } from '../lib/model.mjs';
+import { Book } from '../lib/model.mjs';
 
 /**
  * Scenario 1, logging overhead: on a fresh database, one flush creating `n` books (with their tags), then one
@@ -49,11 +49,7 @@ async function once(orm, n, logged, cpuProfile) {
   {
     const s = shape(n);
     const seed = orm.em.fork();
-    for (let i = 1; i <= s.tags; i++) seed.create(Tag, { name: tagRow(i)[1] });
-    for (let i = 1; i <= s.authors; i++) {
-      const [, email, name] = authorRow(i);
-      seed.create(Author, { email, name });
-    }
+    createTagsAndAuthors(seed, s);
     await seed.flush();
     const conn = orm.em.getConnection();
     const logRows = async () =>
@@ -61,17 +57,7 @@ async function once(orm, n, logged, cpuProfile) {
     const log0 = await logRows();
 
     const em = orm.em.fork();
-    for (let i = 1; i <= n; i++) {
-      const [, title, authorId, price, publishedOn, meta] = bookRow(i, s.authors);
-      em.create(Book, {
-        title,
-        author: em.getReference(Author, authorId),
-        price,
-        publishedOn,
-        meta: JSON.parse(meta),
-        tags: bookTagIds(i, s.tags).map((t) => em.getReference(Tag, t)),
-      });
-    }
+    for (let i = 1; i <= n; i++) createBook(em, i, s);
     gc();
     const create = await timed(() =>
       withCpuProfile(cpuProfile?.replace('.cpuprofile', '-create.cpuprofile'), () => em.flush()),

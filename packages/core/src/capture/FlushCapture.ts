@@ -102,7 +102,6 @@ export class FlushCapture {
     this.collectLateLinks(uow, runtime, em);
     const rows: ChangeRow[] = [];
     const deleted = new Set<object>();
-    const created = new Set<object>();
     const metadata = em.getMetadata();
     const watched = new Map<EntityMetadata, boolean>();
     for (const cs of uow.getChangeSets() as ChangeSet<object>[]) {
@@ -115,7 +114,7 @@ export class FlushCapture {
       const action = actionOf(cs);
       if (!action) continue;
       if (action === 'delete') deleted.add(cs.entity);
-      if (action === 'create') created.add(cs.entity);
+      if (action === 'create') this.#created.add(cs.entity);
       rows.push({
         entity: cs.meta.className,
         action,
@@ -125,7 +124,7 @@ export class FlushCapture {
     }
     for (const link of this.links) {
       // a new row's `create` stands for its collections too (the sync compares them): no `link` row
-      if (deleted.has(link.owner) || created.has(link.owner)) continue;
+      if (deleted.has(link.owner) || this.#created.has(link.owner)) continue;
       rows.push({
         entity: link.meta.className,
         action: 'link',

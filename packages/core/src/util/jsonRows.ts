@@ -40,6 +40,7 @@ export async function insertJsonRows(
   const table = qualified ? `${q(schema)}.${q(meta.tableName)}` : q(meta.tableName);
   const names = columns.map((c) => q(field(c.property))).join(', ');
   const perRow = columns.filter((c) => !('constant' in c));
+  const perRowIndex = perRow.map((c) => columns.indexOf(c));
   const values = columns.map((c) => {
     if ('constant' in c) return constantValue(dialect, c.type, c.constant);
     const i = perRow.indexOf(c);
@@ -59,7 +60,7 @@ export async function insertJsonRows(
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
     const json = JSON.stringify(
-      chunk.map((row) => perRow.map((c) => encode(dialect, c.type, row[columns.indexOf(c)]))),
+      chunk.map((row) => perRow.map((c, j) => encode(dialect, c.type, row[perRowIndex[j]!]))),
     );
     // MikroORM inlines parameters into the SQL text with a per-character escape; quoting the one literal
     // here is a single native replace (no parameters, so nothing else is rewritten)

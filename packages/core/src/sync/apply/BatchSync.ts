@@ -206,7 +206,7 @@ export class BatchSync {
   /** Adds the FK targets and collection items of an upsert that is written, so they resolve too. */
   private async ensureTargets(upsert: Upsert): Promise<void> {
     if (upsert.ensureOnly && upsert.resolved.remote) return; // exists on REMOTE and unchanged: not written
-    this.addRelationTargets(upsert);
+    if (upsert.ensureOnly) this.addRelationTargets(upsert); // changed rows had theirs added before resolving
     for (const name of upsert.links) {
       const coll = (upsert.local as Record<string, { getItems(): object[] }>)[name];
       for (const item of coll.getItems()) this.addTarget(item);
