@@ -53,7 +53,9 @@ export async function closableHoles(em: EntityManager, all: SynchroHole[]): Prom
     }
     case 'mysql': {
       const [row] = await conn.execute<{ t: string | null }[]>(
-        'select cast(min(trx_started) as char) as t from information_schema.innodb_trx',
+        // only transactions of connections on this database: any other database's would hold holes open
+        'select cast(min(t.trx_started) as char) as t from information_schema.innodb_trx t ' +
+          'join information_schema.processlist p on p.id = t.trx_mysql_thread_id where p.db = database()',
         [],
         'all',
         ctx,
