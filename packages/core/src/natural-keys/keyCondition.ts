@@ -147,7 +147,9 @@ export function rowsCondition(
     props.forEach((prop, i) => {
       if (i === inList) return;
       const value = prop.kind === ReferenceKind.SCALAR ? fromKeyValue(prop, key[i]) : key[i];
-      where[prop.name] = value ?? null;
+      // a related row as its primary key: the same condition, without MikroORM unwrapping an entity per term
+      where[prop.name] =
+        value == null ? null : prop.kind === ReferenceKind.SCALAR ? value : primaryKeyValue(value as object);
       ids.push(
         prop.kind === ReferenceKind.SCALAR || value == null
           ? naturalKeyString([value ?? null])
@@ -179,4 +181,9 @@ export function rowsCondition(
     if (hasNull) terms.push({ ...where, [name]: null });
   }
   return nestOr(terms, limits.maxOrTerms);
+}
+
+function primaryKeyValue(entity: object): unknown {
+  const wrapped = helper(entity);
+  return wrapped.__meta.compositePK ? wrapped.getPrimaryKeys() : wrapped.getPrimaryKey();
 }

@@ -5,6 +5,7 @@ import type { ConflictPolicy, SyncConflict } from '../conflicts/ConflictPolicy.j
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SynchroConflict } from '../log/entities.js';
 import { choosePath, isObserved, type WritePath, type WritePathOption } from './apply/writePath.js';
+import { RemoteKeyMemo, relationTargets } from './resolve/RemoteKeyMemo.js';
 import type { SyncReport } from './SyncReport.js';
 
 /** @internal Rows one batch wrote (or would write). */
@@ -20,6 +21,10 @@ export interface BatchCounts {
   pending: (SyncConflict & { localPk: string })[];
   /** Stored conflicts whose resolution this batch applied (removed once REMOTE committed). */
   settled: { entity: string; localPk: string }[];
+  /** LOCAL rows the batch resolved or created on REMOTE, with their REMOTE keys (for later batches). */
+  resolved: { entity: string; localPk: string; remotePk: unknown }[];
+  /** LOCAL rows the batch deleted on REMOTE. */
+  forgotten: { entity: string; localPk: string }[];
 }
 
 /** @internal What every batch of one run shares: both sides' metadata and options, and the report. */
@@ -29,6 +34,8 @@ export class SyncContext {
   #order?: Map<string, number>;
   #cycles?: Set<string>;
   readonly #paths = new Map<string, WritePath>();
+  /** REMOTE keys of FK targets resolved by the committed batches of this run. */
+  readonly targets: RemoteKeyMemo;
 
   constructor(
     readonly localEm: EntityManager,
@@ -45,6 +52,7 @@ export class SyncContext {
   ) {
     for (const meta of localEm.getMetadata().getAll().values()) this.#local.set(meta.className, meta);
     for (const meta of remoteEm.getMetadata().getAll().values()) this.#remote.set(meta.className, meta);
+    this.targets = new RemoteKeyMemo(relationTargets(this.#local.values()));
   }
 
   localMeta(entity: string): EntityMetadata | undefined {

@@ -202,6 +202,7 @@ async function applyBatch(
       throw error;
     }
     await storeConflicts(ctx, counts!);
+    ctx.targets.commit(counts!.resolved, counts!.forgotten);
     return;
   }
 }

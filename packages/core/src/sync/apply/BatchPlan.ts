@@ -15,6 +15,8 @@ export interface Upsert {
   links: Set<string>;
   /** Only ensured as an FK / collection target: written only when missing on REMOTE. */
   ensureOnly: boolean;
+  /** Resolved from the REMOTE key an earlier batch of the run recorded (its REMOTE row is a reference). */
+  remembered?: boolean;
   /** The logged changes of this row (absent for ensured targets). */
   changes?: RowChanges;
   /** Set when REMOTE changed the row since the last sync: what the conflict policy decided. */

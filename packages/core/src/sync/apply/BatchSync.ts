@@ -26,7 +26,7 @@ export class BatchSync {
     private readonly local: EntityManager,
     private readonly tx: EntityManager,
   ) {
-    this.#resolver = new RemoteResolver(local, tx, ctx.source, ctx.localRuntime.options);
+    this.#resolver = new RemoteResolver(local, tx, ctx.source, ctx.localRuntime.options, !ctx.callerRemote);
   }
 
   async run(changes: LoggedChange[]): Promise<BatchCounts> {
@@ -129,6 +129,15 @@ export class BatchSync {
     let upsert = byPk.get(pkKey);
     if (!upsert) {
       upsert = { meta, remoteMeta, pkKey, local, links, ensureOnly, resolved: { remote: null } };
+      // A target an earlier batch of this run resolved: its REMOTE row, not loaded (nothing is written to it).
+      const remotePk = ensureOnly ? this.ctx.targets.get(meta.className, pkKey) : undefined;
+      if (remotePk !== undefined) {
+        upsert.resolved = {
+          remote: this.tx.getReference(remoteMeta.class, remotePk as never),
+          by: 'reference',
+        };
+        upsert.remembered = true;
+      }
       byPk.set(pkKey, upsert);
     } else if (!ensureOnly) {
       upsert.ensureOnly = false;
@@ -157,6 +166,7 @@ export class BatchSync {
         const byPk = this.#upserts.get(entity)!;
         const seen = done.get(entity) ?? new Set<string>();
         done.set(entity, seen);
+        for (const [pkKey, upsert] of byPk) if (upsert.remembered) seen.add(pkKey);
         const todo = new Map([...byPk].filter(([k]) => !seen.has(k)).map(([k, u]) => [k, u.local]));
         if (!todo.size) continue;
         progressed = true;

@@ -47,6 +47,8 @@ export class BatchWriter {
     deferred: [],
     pending: [],
     settled: [],
+    resolved: [],
+    forgotten: [],
   };
   readonly #detector: ConflictDetector;
   readonly #bulk: BulkWriter;
@@ -87,6 +89,7 @@ export class BatchWriter {
     );
     await writeChangeRows(this.tx, logged, this.ctx.source, this.tx.getTransactionContext());
     await this.writeReferences();
+    this.rememberTargets();
     return this.#counts;
   }
 
@@ -511,6 +514,19 @@ export class BatchWriter {
         this.#counts.deleted += 1;
       else if (Object.keys(cs.payload).length) this.#counts.updated += 1;
     }
+  }
+
+  /** The REMOTE keys of FK-target rows this batch resolved or created, for later batches of the run. */
+  private rememberTargets(): void {
+    for (const [entity, byPk] of this.plan.upserts) {
+      if (!this.ctx.targets.keeps(entity)) continue;
+      for (const u of byPk.values()) {
+        const remote = u.resolved.remote;
+        if (!remote || !helper(remote).hasPrimaryKey()) continue;
+        this.#counts.resolved.push({ entity, localPk: u.pkKey, remotePk: primaryKeyOf(remote) });
+      }
+    }
+    this.#counts.forgotten.push(...this.#deletedRefs);
   }
 
   /** Records LOCAL → REMOTE keys of every row written or matched, and forgets those of deleted rows. */

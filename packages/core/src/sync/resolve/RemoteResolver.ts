@@ -1,8 +1,17 @@
-import { type EntityManager, type EntityMetadata, type EntityProperty, ReferenceKind } from '@mikro-orm/core';
+import {
+  type EntityManager,
+  type EntityMetadata,
+  type EntityProperty,
+  helper,
+  Reference,
+  ReferenceKind,
+} from '@mikro-orm/core';
 import type { Baseline } from '../../conflicts/Baseline.js';
 import { SynchroReference } from '../../log/entities.js';
 import { findByNaturalKeys } from '../../natural-keys/findByNaturalKeys.js';
 import { KeyScope } from '../../natural-keys/KeyScope.js';
+import { toKeyValue } from '../../natural-keys/keyScalars.js';
+import { lookupByRows } from '../../natural-keys/lookupByRows.js';
 import { lookupNaturalKeys } from '../../natural-keys/lookupNaturalKeys.js';
 import { metadataOf } from '../../natural-keys/metadataOf.js';
 import type { NaturalKeyResolveOptions } from '../../natural-keys/NaturalKeyDefinition.js';
@@ -44,6 +53,8 @@ export class RemoteResolver {
     private readonly tx: EntityManager,
     private readonly source: string,
     private readonly keys: NaturalKeyResolveOptions,
+    /** REMOTE's managed rows hold no unflushed changes (not a caller's EntityManager): keys may skip them. */
+    private readonly byRows = false,
   ) {}
 
   async resolve(
@@ -64,8 +75,35 @@ export class RemoteResolver {
 
     let missing = [...rows.keys()].filter((k) => !result.has(k));
     const definition = missing.length ? resolveNaturalKey(localMeta, this.keys) : null;
+    const looked = new Set<string>();
     if (definition) {
-      const entities = missing.map((k) => rows.get(k)!);
+      const options = { ...this.keys, side: 'REMOTE' as const };
+      // Keys whose relation components are all resolved on REMOTE are looked up on the foreign-key columns
+      // straight from the LOCAL row's values: neither side loads the related rows.
+      const direct = this.byRows
+        ? missing.map((k) =>
+            rowKeyOf(localMeta, definition.properties, rows.get(k)!, remoteTarget, this.keys),
+          )
+        : [];
+      const viaRows = direct.flatMap((key, i) => (key ? [i] : []));
+      if (viaRows.length) {
+        const found = await lookupByRows(
+          this.tx,
+          metadataOf(this.tx, remoteMeta.class),
+          viaRows.map((i) => direct[i]!),
+          options,
+        );
+        for (const [j, remote] of found) result.set(missing[viaRows[j]!]!, { remote, by: 'natural-key' });
+      }
+      // null: a relation component is new on REMOTE, so no row has this key there
+      direct.forEach((key, i) => {
+        if (key !== undefined) looked.add(missing[i]!);
+      });
+      missing = missing.filter((k) => !result.has(k));
+    }
+    const general = missing.filter((k) => !looked.has(k));
+    if (definition && general.length) {
+      const entities = general.map((k) => rows.get(k)!);
       const values = await naturalKeyValues(this.local, localMeta.class, entities, this.keys);
       // relation components already resolved on REMOTE are given as those rows: matched on FK columns
       const lookups = values.map((key, i) =>
@@ -81,7 +119,7 @@ export class RemoteResolver {
       );
       wanted.forEach((i, j) => {
         const remote = found.get(requested[j]!);
-        if (remote) result.set(missing[i]!, { remote, by: 'natural-key' });
+        if (remote) result.set(general[i]!, { remote, by: 'natural-key' });
       });
       missing = missing.filter((k) => !result.has(k));
     }
@@ -260,4 +298,41 @@ export class RemoteResolver {
     }
     return loaded;
   }
+}
+
+/**
+ * @internal The natural key of an initialized LOCAL row for {@link lookupByRows}: scalars as key values, each
+ * relation component as the REMOTE row its LOCAL target resolved to. null when a target is new on REMOTE;
+ * undefined when the row cannot be looked up that way (no relation component, an unloaded row or target, a
+ * key through a primary-key-mapped relation or an allowMany target): then the general lookup does.
+ */
+function rowKeyOf(
+  meta: EntityMetadata,
+  properties: readonly string[],
+  local: object,
+  remoteTarget: RemoteTarget,
+  keys: NaturalKeyResolveOptions,
+): unknown[] | null | undefined {
+  if (!helper(local).__initialized) return undefined;
+  const out: unknown[] = [];
+  let relations = 0;
+  for (const name of properties) {
+    const prop = meta.properties[name as keyof object] as EntityProperty;
+    if (prop.kind === ReferenceKind.SCALAR) {
+      out.push(toKeyValue(Reference.unwrapReference((local as Record<string, unknown>)[name] as object)));
+      continue;
+    }
+    if (prop.mapToPk || resolveNaturalKey(prop.targetMeta!, keys)?.allowMany) return undefined;
+    const target = relationTarget(local, prop);
+    if (!target) {
+      out.push(null);
+      continue;
+    }
+    const remote = remoteTarget(target);
+    if (remote === null) return null;
+    if (remote === undefined) return undefined;
+    out.push(remote);
+    relations++;
+  }
+  return relations > 0 ? out : undefined;
 }

@@ -1,0 +1,131 @@
+import { synchronize } from '@mikro-synchro/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RemoteKeyMemo } from '../../packages/core/src/sync/resolve/RemoteKeyMemo.js';
+import { Author, Book } from '../support/model.js';
+import type { TestPair } from '../support/orm.js';
+import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
+
+/** Statements that read a table (not the inserts and updates writing it). */
+const reads = (sqls: string[], table: string) =>
+  sqls.filter((sql) => /^\s*select/i.test(sql) && new RegExp(`from [\`"]${table}[\`"]`, 'i').test(sql));
+
+describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path, ...kinds }) => {
+  let p: TestPair;
+  beforeEach(async () => {
+    p = await openSyncPair(kinds, { writePath: path });
+  });
+  afterEach(() => p.close());
+
+  it('resolves an FK target once per run: later batches neither look it up nor load it on either side', async () => {
+    const em = p.local.orm.em.fork();
+    const authors = Array.from({ length: 5 }, (_, i) =>
+      em.create(Author, { email: `a${i}@x`, name: `A${i}` }),
+    );
+    await em.flush();
+    for (let i = 0; i < 40; i++) em.create(Book, { title: `B${i}`, author: authors[i % 5]!, price: i });
+    await em.flush();
+    p.local.queries.reset();
+    p.remote.queries.reset();
+    let batches = 0;
+    const report = await synchronize(p.local.orm, p.remote.orm, {
+      batchSize: 10,
+      onProgress: () => batches++,
+    });
+    expect(report).toMatchObject({ status: 'synced', created: 45 });
+    expect(batches).toBe(5);
+    // batch 1 creates the authors (LOCAL rows loaded once, one natural-key lookup on REMOTE); the four
+    // batches of books after it point at them without reading either author table again
+    expect(
+      reads(
+        p.local.queries.queries.map((q) => q.sql),
+        'author',
+      ),
+    ).toHaveLength(1);
+    expect(
+      reads(
+        p.remote.queries.queries.map((q) => q.sql),
+        'author',
+      ),
+    ).toHaveLength(1);
+    const rows = await p.remote.orm.em
+      .fork()
+      .find(Book, {}, { populate: ['author'], orderBy: { title: 'asc' } });
+    expect(rows).toHaveLength(40);
+    for (const book of rows) {
+      expect(book.author.email).toBe(`a${Number(book.title.slice(1)) % 5}@x`);
+    }
+    expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
+  });
+
+  it('matches rows REMOTE already holds by natural key on the foreign-key column, loading no related row', async () => {
+    const em = p.local.orm.em.fork();
+    const author = em.create(Author, { email: 'a@x', name: 'A' });
+    em.create(Author, { email: 'other@x', name: 'O' });
+    await em.flush();
+    const books = Array.from({ length: 6 }, (_, i) => em.create(Book, { title: `B${i}`, author, price: i }));
+    await em.flush();
+    await synchronize(p.local.orm, p.remote.orm);
+    // REMOTE as after an import: same rows, no references
+    await p.remote.orm.em.getConnection().execute('delete from synchro_reference');
+    for (const book of books) book.price = 100 + book.price!;
+    await em.flush();
+    p.local.queries.reset();
+    p.remote.queries.reset();
+    const report = await synchronize(p.local.orm, p.remote.orm, { batchSize: 3 });
+    expect(report).toMatchObject({ status: 'synced', created: 0, updated: 6 });
+    const lookups = reads(
+      p.remote.queries.queries.map((q) => q.sql),
+      'book',
+    );
+    expect(lookups).toHaveLength(2); // one per batch
+    for (const sql of lookups) {
+      expect(sql).toMatch(/author_id/);
+      expect(sql).not.toMatch(/join/i);
+    }
+    // the author is found once by its own key (batch 1) and remembered for batch 2; LOCAL loads it for that once
+    expect(
+      reads(
+        p.remote.queries.queries.map((q) => q.sql),
+        'author',
+      ),
+    ).toHaveLength(1);
+    expect(
+      reads(
+        p.local.queries.queries.map((q) => q.sql),
+        'author',
+      ),
+    ).toHaveLength(1);
+    const rows = await p.remote.orm.em.fork().find(Book, {}, { orderBy: { title: 'asc' } });
+    expect(rows.map((b) => b.price)).toEqual([100, 101, 102, 103, 104, 105]);
+  });
+});
+
+describe('RemoteKeyMemo', () => {
+  it('keeps committed REMOTE keys of target entities, forgets deleted rows, and drops the oldest past its capacity', () => {
+    const memo = new RemoteKeyMemo(new Set(['Author']), 2);
+    memo.commit(
+      [
+        { entity: 'Author', localPk: '1', remotePk: 11 },
+        { entity: 'Book', localPk: '1', remotePk: 21 },
+      ],
+      [],
+    );
+    expect(memo.get('Author', '1')).toBe(11);
+    expect(memo.get('Book', '1')).toBeUndefined(); // nothing points at books
+    memo.commit([{ entity: 'Author', localPk: '2', remotePk: 12 }], [{ entity: 'Author', localPk: '1' }]);
+    expect(memo.get('Author', '1')).toBeUndefined();
+    memo.commit(
+      [
+        { entity: 'Author', localPk: '3', remotePk: 13 },
+        { entity: 'Author', localPk: '4', remotePk: 14 },
+      ],
+      [],
+    );
+    expect(memo.size).toBe(2);
+    expect([memo.get('Author', '2'), memo.get('Author', '3'), memo.get('Author', '4')]).toEqual([
+      undefined,
+      13,
+      14,
+    ]);
+  });
+});
