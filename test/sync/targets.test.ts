@@ -1,7 +1,7 @@
 import { synchronize } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RemoteKeyMemo } from '../../packages/core/src/sync/resolve/RemoteKeyMemo.js';
-import { Author, Book } from '../support/model.js';
+import { Author, Book, Tag } from '../support/model.js';
 import type { TestPair } from '../support/orm.js';
 import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
 
@@ -97,6 +97,47 @@ describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path
     ).toHaveLength(1);
     const rows = await p.remote.orm.em.fork().find(Book, {}, { orderBy: { title: 'asc' } });
     expect(rows.map((b) => b.price)).toEqual([100, 101, 102, 103, 104, 105]);
+  });
+});
+
+describe.each(PATH_PAIRS)('many-to-many items $name, $path path', ({ path, ...kinds }) => {
+  let p: TestPair;
+  beforeEach(async () => {
+    p = await openSyncPair(kinds, { writePath: path });
+  });
+  afterEach(() => p.close());
+
+  it('reads LOCAL items from the pivot table as keys: remembered items are never loaded', async () => {
+    const em = p.local.orm.em.fork();
+    const author = em.create(Author, { email: 'a@x', name: 'A' });
+    const tags = Array.from({ length: 3 }, (_, i) => em.create(Tag, { name: `t${i}` }));
+    await em.flush();
+    for (let i = 0; i < 12; i++) {
+      const book = em.create(Book, { title: `B${i}`, author });
+      book.tags.set(tags.filter((_, j) => j !== i % 3));
+    }
+    await em.flush();
+    p.local.queries.reset();
+    const report = await synchronize(p.local.orm, p.remote.orm, { batchSize: 5 });
+    expect(report).toMatchObject({ status: 'synced', created: 16 });
+    const local = p.local.queries.queries.map((q) => q.sql);
+    const pivotReads = reads(local, 'book_tags');
+    expect(pivotReads.length).toBeGreaterThan(0);
+    for (const sql of pivotReads) expect(sql).not.toMatch(/join/i);
+    // the tags are LOCAL rows of batch 1 (loaded as changed rows) and remembered after it
+    expect(reads(local, 'tag')).toHaveLength(1);
+    const books = await p.remote.orm.em
+      .fork()
+      .find(Book, {}, { populate: ['tags'], orderBy: { title: 'asc' } });
+    for (const book of books) {
+      const i = Number(book.title.slice(1));
+      expect(
+        book.tags
+          .getItems()
+          .map((t) => t.name)
+          .sort(),
+      ).toEqual(['t0', 't1', 't2'].filter((_, j) => j !== i % 3));
+    }
   });
 });
 

@@ -15,6 +15,8 @@ export interface Upsert {
   links: Set<string>;
   /** Only ensured as an FK / collection target: written only when missing on REMOTE. */
   ensureOnly: boolean;
+  /** Current LOCAL items of the many-to-many properties in `links` read as pivot rows (else the collections). */
+  items?: Map<string, object[]>;
   /** Resolved from the REMOTE key an earlier batch of the run recorded (its REMOTE row is a reference). */
   remembered?: boolean;
   /** The logged changes of this row (absent for ensured targets). */
@@ -63,4 +65,11 @@ export class BatchPlan {
       }
     }
   }
+}
+
+/** @internal The current LOCAL items of a many-to-many property of an upsert. */
+export function itemsOf(upsert: Upsert, prop: string): object[] {
+  const read = upsert.items?.get(prop);
+  if (read) return read;
+  return (upsert.local as Record<string, { getItems(): object[] }>)[prop]!.getItems();
 }

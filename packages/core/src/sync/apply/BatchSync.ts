@@ -1,4 +1,10 @@
-import { type EntityManager, type EntityMetadata, helper, ReferenceKind } from '@mikro-orm/core';
+import {
+  type EntityManager,
+  type EntityMetadata,
+  type EntityProperty,
+  helper,
+  ReferenceKind,
+} from '@mikro-orm/core';
 import type { LoggedChange } from '../../log/LogReader.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
@@ -6,10 +12,11 @@ import { collapse, type RowChanges } from '../plan/collapse.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
 import { RemoteResolver } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
-import { BatchPlan, type Upsert } from './BatchPlan.js';
+import { BatchPlan, itemsOf, type Upsert } from './BatchPlan.js';
 import { BatchWriter } from './BatchWriter.js';
 import { carriedProperties, relationTarget } from './copyValues.js';
 import { userPivotOf } from './pivotEntity.js';
+import { plainKey, plainPivot, readPivotRows } from './pivotRows.js';
 
 /**
  * @internal Plans one batch of the log: loads the LOCAL rows in bulk, and resolves them and everything they
@@ -78,10 +85,15 @@ export class BatchSync {
       const owners = rows.map((r) => locals.get(r.pkKey)!);
       const pivot = userPivotOf(this.local.getMetadata(), meta, prop);
       if (!pivot) {
-        await this.local.populate(owners as never[], [prop] as never[]);
+        const byOwner = await this.loadItems(meta, prop, owners);
         for (const r of rows) {
-          const items = (locals.get(r.pkKey) as Record<string, { count(): number }>)[prop];
-          if (implied.get(r)?.has(prop) && items.count() === 0) unlink(r, prop);
+          const upsert = this.#upserts.get(meta.className)!.get(r.pkKey)!;
+          const items = byOwner ? (byOwner.get(locals.get(r.pkKey)!) ?? []) : itemsOf(upsert, prop);
+          if (byOwner) {
+            upsert.items ??= new Map();
+            upsert.items.set(prop, items);
+          }
+          if (implied.get(r)?.has(prop) && items.length === 0) unlink(r, prop);
         }
         continue;
       }
@@ -101,6 +113,35 @@ export class BatchSync {
       const ownerUpserts = rows.map((r) => this.#upserts.get(meta.className)!.get(r.pkKey)!);
       this.#plan.pivots.push({ ...pivot, remoteMeta: pivotRemote, owners: ownerUpserts, kept });
     }
+  }
+
+  /**
+   * The current items of a many-to-many of LOCAL rows, read from its pivot table as plain keys (items are
+   * references, loaded only if their own key is needed); where that is not possible (see `plainPivot`), the
+   * collections are populated and null is returned.
+   */
+  private async loadItems(
+    meta: EntityMetadata,
+    prop: string,
+    owners: object[],
+  ): Promise<Map<object, object[]> | null> {
+    const pivot = plainPivot(this.local, meta, prop);
+    if (!pivot) {
+      await this.local.populate(owners as never[], [prop] as never[]);
+      return null;
+    }
+    const target = (meta.properties[prop as never] as EntityProperty).targetMeta!;
+    const rows = await readPivotRows(
+      this.local,
+      pivot,
+      owners.map((o) => helper(o).getPrimaryKey()),
+    );
+    return new Map(
+      owners.map((owner) => [
+        owner,
+        (rows.get(plainKey(owner)) ?? []).map((pk) => this.local.getReference(target.class, pk as never)),
+      ]),
+    );
   }
 
   private async loadLocal(meta: EntityMetadata, pks: unknown[]): Promise<Map<string, object>> {
@@ -218,8 +259,7 @@ export class BatchSync {
     if (upsert.ensureOnly && upsert.resolved.remote) return; // exists on REMOTE and unchanged: not written
     if (upsert.ensureOnly) this.addRelationTargets(upsert); // changed rows had theirs added before resolving
     for (const name of upsert.links) {
-      const coll = (upsert.local as Record<string, { getItems(): object[] }>)[name];
-      for (const item of coll.getItems()) this.addTarget(item);
+      for (const item of itemsOf(upsert, name)) this.addTarget(item);
     }
   }
 

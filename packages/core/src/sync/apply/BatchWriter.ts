@@ -19,7 +19,7 @@ import type { RowChanges } from '../plan/collapse.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
 import type { RemoteResolver } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
-import type { BatchPlan, Upsert } from './BatchPlan.js';
+import { type BatchPlan, itemsOf, type Upsert } from './BatchPlan.js';
 import { BulkWriter } from './BulkWriter.js';
 import { carriedProperties, cloneValue, relationTarget } from './copyValues.js';
 
@@ -326,9 +326,7 @@ export class BatchWriter {
             owners.map((owner) => ({
               remote: owner.resolved.remote!,
               created: !owner.resolved.by,
-              items: (owner.local as Record<string, { getItems(): object[] }>)[prop]
-                .getItems()
-                .map((item) => this.requireRemote(item, owner, prop)),
+              items: itemsOf(owner, prop).map((item) => this.requireRemote(item, owner, prop)),
             })),
           );
           if (changed) {
@@ -348,7 +346,7 @@ export class BatchWriter {
         const existing = owners.map((u) => u.resolved.remote!).filter((r) => helper(r).hasPrimaryKey());
         if (existing.length) await this.tx.populate(existing as never[], [prop] as never[]);
         for (const owner of owners) {
-          const items = (owner.local as Record<string, { getItems(): object[] }>)[prop].getItems();
+          const items = itemsOf(owner, prop);
           const remoteItems = items.map((item) => this.requireRemote(item, owner, prop));
           const coll = (
             owner.resolved.remote as Record<string, { set(i: object[]): void; isDirty(): boolean }>

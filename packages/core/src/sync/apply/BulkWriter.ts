@@ -1,15 +1,8 @@
-import {
-  ChangeSet,
-  ChangeSetType,
-  type EntityManager,
-  type EntityMetadata,
-  type EntityProperty,
-  helper,
-} from '@mikro-orm/core';
+import { ChangeSet, ChangeSetType, type EntityManager, type EntityMetadata, helper } from '@mikro-orm/core';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { primaryKeyOf } from '../../util/primaryKey.js';
-import { sqlEm } from '../../util/sqlEm.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
+import { plainPivot, readPivotRows } from './pivotRows.js';
 
 /**
  * @internal The bulk write path: multi-row INSERTs and batched UPDATEs through MikroORM's change set
@@ -76,31 +69,16 @@ export class BulkWriter {
     prop: string,
     owners: { remote: object; created: boolean; items: object[] }[],
   ): Promise<object[] | null> {
-    const property = meta.properties[prop as never] as EntityProperty;
-    const pivotMeta = property?.pivotEntity ? this.tx.getMetadata().find(property.pivotEntity) : undefined;
-    if (!pivotMeta || property.fixedOrder || pivotMeta.primaryKeys.length !== 2) return null;
-    if (meta.compositePK || property.targetMeta!.compositePK) return null;
-    // keys compared as strings: drivers return bigints as strings, entities may hold numbers
-    const plain = (m: EntityMetadata) =>
-      ['number', 'string', 'bigint'].includes(m.getPrimaryProp().runtimeType);
-    if (!plain(meta) || !plain(property.targetMeta!)) return null;
-    const [ownerName, itemName] = pivotMeta.primaryKeys as [string, string];
+    const pivot = plainPivot(this.tx, meta, prop);
+    if (!pivot) return null;
+    const { ownerName, itemName } = pivot;
     if (owners.some((o) => o.items.some((i) => !helper(i).hasPrimaryKey()))) return null;
     const platform = this.tx.getPlatform();
     const ctx = this.tx.getTransactionContext();
-    const current = new Map<string, Set<string>>();
     const old = owners.filter((o) => !o.created).map((o) => primaryKeyOf(o.remote));
-    for (const chunk of chunkByParameters(platform, old, 1)) {
-      const rows = (await sqlEm(this.tx)
-        .createQueryBuilder(pivotMeta.class)
-        .select([ownerName, itemName] as never)
-        .where({ [ownerName]: { $in: chunk } } as never)
-        .execute('all', true)) as Record<string, unknown>[];
-      for (const row of rows) {
-        const key = String(row[ownerName]);
-        if (!current.has(key)) current.set(key, new Set());
-        current.get(key)!.add(String(row[itemName]));
-      }
+    const current = new Map<string, Set<string>>();
+    for (const [owner, items] of await readPivotRows(this.tx, pivot, old)) {
+      current.set(owner, new Set(items.map(String)));
     }
     const inserts: Record<string, unknown>[] = [];
     const deletes: { owner: unknown; items: unknown[] }[] = [];
@@ -120,11 +98,11 @@ export class BulkWriter {
     for (const { owner, items } of deletes) {
       for (const chunk of chunkByParameters(platform, items, 1)) {
         const where = { [ownerName]: owner, [itemName]: { $in: chunk } };
-        await driver.nativeDelete(pivotMeta.class, where as never, { ctx });
+        await driver.nativeDelete(pivot.meta.class, where as never, { ctx });
       }
     }
     for (const chunk of chunkByParameters(platform, inserts, 2)) {
-      await driver.nativeInsertMany(pivotMeta.class, chunk as never[], { ctx });
+      await driver.nativeInsertMany(pivot.meta.class, chunk as never[], { ctx });
     }
     return changed;
   }
