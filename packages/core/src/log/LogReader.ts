@@ -1,4 +1,5 @@
 import { type EntityManager, raw } from '@mikro-orm/core';
+import { metadataOf } from '../natural-keys/metadataOf.js';
 import { sqlEm } from '../util/sqlEm.js';
 import { SynchroChange, type SynchroHole } from './entities.js';
 import { holeMarker } from './holes.js';
@@ -47,16 +48,24 @@ export async function readLogBatch(
 ): Promise<LogBatch> {
   const fork = em.fork({ clear: true });
   const where = holes ? { id: { $in: holes.ids } } : { id: { $gt: from.lastId } };
-  const rows = await fork.find(SynchroChange, where, { orderBy: { id: 'asc' }, ...(holes ? {} : { limit }) });
+  // plain rows, not entities: a batch reads thousands of them and writes none back
+  const qb = sqlEm(fork).createQueryBuilder(SynchroChange).select('*').where(where).orderBy({ id: 'asc' });
+  if (!holes) qb.limit(limit);
+  const rows = (await qb.execute('all', true)) as unknown as Record<string, unknown>[];
+  const meta = metadataOf(fork, SynchroChange);
+  const platform = fork.getPlatform();
+  // JSON as the driver returns it (SQLite: text), converted the way MikroORM converts the property
+  const json = (name: 'pk' | 'naturalKey', value: unknown) =>
+    value == null ? null : meta.properties[name].customType!.convertToJSValue(value, platform);
   const changes = rows.map((r) => ({
     id: Number(r.id),
-    entity: r.entity,
-    action: r.action,
-    pk: r.pk,
-    naturalKey: r.naturalKey ?? null,
-    property: r.property ?? null,
-    origin: r.origin ?? null,
-    createdAt: r.createdAt,
+    entity: r.entity as string,
+    action: r.action as LoggedChange['action'],
+    pk: json('pk', r.pk),
+    naturalKey: json('naturalKey', r.naturalKey) as unknown[] | null,
+    property: (r.property as string | null) ?? null,
+    origin: (r.origin as string | null) ?? null,
+    createdAt: r.createdAt instanceof Date ? r.createdAt : new Date(r.createdAt as string | number),
   }));
   if (holes) {
     const seen = new Set(changes.map((c) => c.id));
