@@ -26,9 +26,10 @@ describe.each(KINDS)('logging cost on %s', (kind) => {
     const logged = await flush500(withSynchro({ entities: MODEL }, { remote: 'server' }));
     expect(logged.logInserts).toHaveLength(1);
     expect(logged.count).toBe(plain.count + 1);
-    // SQLite and PostgreSQL: every row in one JSON parameter; MariaDB: a multi-row VALUES list
+    // SQLite: every row in one JSON literal; PostgreSQL: one array literal per column; MariaDB: a multi-row
+    // VALUES list
     expect(logged.logInserts[0]).toMatch(
-      /from json_each\('|from jsonb_array_elements\(\$synchro\$|values (\(\?, \?, \?, \?, \?, \?, \?\), ){499}/,
+      /from json_each\('|from unnest\(\$synchro\$\{|values (\(\?, \?, \?, \?, \?, \?, \?\), ){499}/,
     );
   });
 });

@@ -16,10 +16,10 @@ export interface JsonColumn {
 const ROWS_PER_STATEMENT = 10_000;
 
 /**
- * @internal Inserts many rows with one bound parameter per statement: the rows travel as one JSON array,
- * which the database unpacks (SQLite `json_each`, PostgreSQL `jsonb_array_elements`). Per-row parameters
+ * @internal Inserts many rows with one literal per statement (SQLite: the rows as one JSON array unpacked by
+ * `json_each`) or per column (PostgreSQL: one text array per column, zipped by `unnest`). Per-row parameters
  * cost MikroORM a value conversion and a placeholder each, and PostgreSQL a parse of each; this is about 3×
- * faster for the log and reference tables. `conflict` turns the insert into an upsert on those columns.
+ * faster for the log and reference tables (and unnest ~1.2–1.6× faster than `jsonb_array_elements`). `conflict` turns the insert into an upsert on those columns.
  * Returns false, writing nothing, on other databases: the caller then takes the ordinary path.
  */
 export async function insertJsonRows(
@@ -46,27 +46,50 @@ export async function insertJsonRows(
     const i = perRow.indexOf(c);
     return dialect === 'sqlite' ? sqliteValue(i) : postgresValue(c.type, i);
   });
+  // PostgreSQL: one text array per column, zipped by unnest (cheaper for it than unpacking JSON rows)
+  const arrays = perRow.map((_, i) => `${JSON_SLOT}${i}${JSON_SLOT}::text[]`).join(', ');
+  const aliases = perRow.map((_, i) => `c${i}`).join(', ');
   const source =
     dialect === 'sqlite'
       ? `select ${values.join(', ')} from json_each(${JSON_SLOT}) where true`
-      : `select ${values.join(', ')} from jsonb_array_elements(${JSON_SLOT}::jsonb) as t(r)`;
+      : `select ${values.join(', ')} from unnest(${arrays}) as t(${aliases})`;
   let sql = `insert into ${table} (${names}) ${source}`;
   if (options.conflict) {
     const set = options.conflict.update.map((p) => `${q(field(p))} = excluded.${q(field(p))}`);
     sql += ` on conflict (${options.conflict.target.map((p) => q(field(p))).join(', ')}) do update set ${set.join(', ')}`;
   }
-  const [head, tail] = sql.split(JSON_SLOT) as [string, string];
   const conn = em.getConnection();
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    const json = JSON.stringify(
-      chunk.map((row) => perRow.map((c, j) => encode(dialect, c.type, row[perRowIndex[j]!]))),
-    );
-    // MikroORM inlines parameters into the SQL text with a per-character escape; quoting the one literal
-    // here is a single native replace (no parameters, so nothing else is rewritten)
-    await conn.execute(head + stringLiteral(dialect, json) + tail, [], 'run', options.ctx);
+    // MikroORM inlines parameters into the SQL text with a per-character escape; quoting the literals here
+    // is a native replace each (no parameters, so nothing else is rewritten)
+    let text: string;
+    if (dialect === 'sqlite') {
+      const json = JSON.stringify(
+        chunk.map((row) => perRow.map((c, j) => encode(dialect, c.type, row[perRowIndex[j]!]))),
+      );
+      text = sql.replace(JSON_SLOT, () => stringLiteral(dialect, json));
+    } else {
+      const parts = sql.split(JSON_SLOT);
+      text = parts[0]!;
+      for (let j = 0; j < perRow.length; j++) {
+        const column = perRow[j]!;
+        const items = chunk.map((row) =>
+          arrayItem(column.type, encode(dialect, column.type, row[perRowIndex[j]!])),
+        );
+        text += stringLiteral(dialect, `{${items.join(',')}}`) + parts[2 * j + 2]!;
+      }
+    }
+    await conn.execute(text, [], 'run', options.ctx);
   }
   return true;
+}
+
+/** An element of a PostgreSQL array literal: NULL, or the value's text double-quoted (JSON values as JSON). */
+function arrayItem(type: JsonColumnType, value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  const text = type === 'json' ? JSON.stringify(value) : String(value);
+  return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
 const JSON_SLOT = '\u0000json\u0000';
@@ -100,13 +123,13 @@ function sqliteValue(i: number): string {
 function postgresValue(type: JsonColumnType, i: number): string {
   switch (type) {
     case 'json':
-      return `nullif(r->${i}, 'null'::jsonb)`;
+      return `c${i}::jsonb`;
     case 'integer':
-      return `(r->>${i})::bigint`;
+      return `c${i}::bigint`;
     case 'datetime':
-      return `(r->>${i})::timestamptz`;
+      return `c${i}::timestamptz`;
     default:
-      return `r->>${i}`;
+      return `c${i}`;
   }
 }
 
