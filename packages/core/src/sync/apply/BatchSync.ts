@@ -181,6 +181,11 @@ export class BatchSync {
       }
       byPk.set(pkKey, upsert);
     } else if (!ensureOnly) {
+      // A changed row is resolved in full (loaded, with its conflict baseline), even if it was remembered.
+      if (upsert.remembered) {
+        upsert.remembered = false;
+        upsert.resolved = { remote: null };
+      }
       upsert.ensureOnly = false;
       upsert.local = local;
       for (const l of links) upsert.links.add(l);
