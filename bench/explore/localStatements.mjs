@@ -40,7 +40,11 @@ if (mode && refJson) {
       const em = orm.em.fork();
       const ids = Array.from({ length: 1000 }, (_, i) => b * 1000 + i + 1);
       if (mode === 'pivot read') await readPivotRows(em, plainPivot(em, meta, 'tags'), ids);
-      if (mode === 'populate') await em.populate(ids.map((id) => em.getReference(Book, id)), ['tags']);
+      if (mode === 'populate')
+        await em.populate(
+          ids.map((id) => em.getReference(Book, id)),
+          ['tags'],
+        );
       if (mode === 'find by id') await em.find(Book, { id: { $in: ids } });
       if ((b + 1) % Math.max(1, Math.floor(batches / 4)) === 0) line.push(`${b + 1}: ${mb()} MB`);
     }
