@@ -1,4 +1,5 @@
 // How much does each LOCAL statement of a batch cost in memory on SQLite, and how fast is the log read?
+// ('find by id' is an `in` list of 1,000 parameters; the sync reads rows through 'find by id, json_each'.)
 // `npx node --expose-gc bench/explore/localStatements.mjs [batches]`. Writes the rows and log of 1,000 books per
 // batch into a temporary SQLite file (raw, as scenario 4 does), then, in one process per kind of statement, runs
 // it once per batch (1,000 ids each) and prints RSS after a forced GC every quarter of the batches, then reads the
@@ -22,6 +23,7 @@ if (mode && refJson) {
   const core = '../../packages/core/dist';
   const { plainPivot, readPivotRows } = await import(`${core}/sync/apply/pivotRows.js`);
   const { readLogBatch } = await import(`${core}/log/LogReader.js`);
+  const { pkListWhere } = await import(`${core}/sync/resolve/pkWhere.js`);
   const meta = orm.getMetadata().get('Book');
   const line = [`${mode}: start ${mb()} MB`];
   if (mode === 'log read') {
@@ -46,6 +48,7 @@ if (mode && refJson) {
           ['tags'],
         );
       if (mode === 'find by id') await em.find(Book, { id: { $in: ids } });
+      if (mode === 'find by id, json_each') await em.find(Book, pkListWhere(em, meta, ids));
       if ((b + 1) % Math.max(1, Math.floor(batches / 4)) === 0) line.push(`${b + 1}: ${mb()} MB`);
     }
   }
@@ -60,7 +63,7 @@ if (mode && refJson) {
   await insertRawLog(native, Math.min(batches * 1000, 20_000));
   native.release();
   await orm.close(true);
-  for (const kind of ['find by id', 'populate', 'pivot read', 'log read']) {
+  for (const kind of ['find by id', 'find by id, json_each', 'populate', 'pivot read', 'log read']) {
     const child = spawnSync(
       process.execPath,
       ['--expose-gc', fileURLToPath(import.meta.url), kind, JSON.stringify(db.ref), String(batches)],

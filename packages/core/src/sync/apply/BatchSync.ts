@@ -9,7 +9,7 @@ import type { LoggedChange } from '../../log/LogReader.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
 import { collapse, type RowChanges } from '../plan/collapse.js';
-import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
+import { pkListWhere, pkWeight } from '../resolve/pkWhere.js';
 import { RemoteResolver } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
 import { BatchPlan, itemsOf, type Upsert } from './BatchPlan.js';
@@ -147,7 +147,7 @@ export class BatchSync {
   private async loadLocal(meta: EntityMetadata, pks: unknown[]): Promise<Map<string, object>> {
     const found = new Map<string, object>();
     for (const chunk of chunkByParameters(this.local.getPlatform(), pks, pkWeight(meta))) {
-      for (const row of await this.local.find(meta.class, pkWhere(meta, chunk) as never)) {
+      for (const row of await this.local.find(meta.class, pkListWhere(this.local, meta, chunk) as never)) {
         found.set(keyString(primaryKeyOf(row)), row);
       }
     }

@@ -16,7 +16,7 @@ import { sameValue } from '../../util/plainValue.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
 import { sqlEm } from '../../util/sqlEm.js';
 import type { RowChanges } from '../plan/collapse.js';
-import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
+import { pkListWhere, pkWeight } from '../resolve/pkWhere.js';
 import type { RemoteResolver } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
 import { type BatchPlan, itemsOf, type Upsert } from './BatchPlan.js';
@@ -492,7 +492,7 @@ export class BatchWriter {
       );
       const pks = [...byKey.keys()].map((k) => JSON.parse(k));
       for (const chunk of chunkByParameters(this.tx.getPlatform(), pks, pkWeight(meta))) {
-        for (const row of await fresh.find(meta.class, pkWhere(meta, chunk) as never)) {
+        for (const row of await fresh.find(meta.class, pkListWhere(fresh, meta, chunk) as never)) {
           const mine = byKey.get(keyString(primaryKeyOf(row)));
           if (mine) reloaded.set(mine, row);
         }

@@ -1,6 +1,8 @@
 import { type EntityManager, type EntityMetadata, type EntityProperty, helper } from '@mikro-orm/core';
+import { dialectOf } from '../../log/dialect.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { sqlEm } from '../../util/sqlEm.js';
+import { jsonListWhere } from '../resolve/pkWhere.js';
 
 /** @internal The generated pivot table of a many-to-many, with its owner and item columns (as properties). */
 export interface PivotTable {
@@ -40,7 +42,7 @@ export async function readPivotRows(
     const rows = (await sqlEm(em)
       .createQueryBuilder(pivot.meta.class)
       .select([pivot.ownerName, pivot.itemName] as never)
-      .where({ [pivot.ownerName]: { $in: chunk } } as never)
+      .where(ownersWhere(em, pivot, chunk) as never)
       .execute('all', true)) as Record<string, unknown>[];
     for (const row of rows) {
       const key = String(row[pivot.ownerName]);
@@ -55,4 +57,12 @@ export async function readPivotRows(
 /** @internal The primary key of a row with a single key, as a string (for matching pivot rows). */
 export function plainKey(entity: object): string {
   return String(helper(entity).getPrimaryKey());
+}
+
+/** Pivot rows of these owners (on SQLite through `json_each`, see `pkListWhere`). */
+function ownersWhere(em: EntityManager, pivot: PivotTable, owners: unknown[]): object {
+  const types = new Set(owners.map((o) => typeof o));
+  const plain = types.size === 1 && (types.has('number') || types.has('string'));
+  if (dialectOf(em) !== 'sqlite' || !plain) return { [pivot.ownerName]: { $in: owners } };
+  return jsonListWhere(em, pivot.meta.properties[pivot.ownerName as never]!.fieldNames[0]!, owners);
 }

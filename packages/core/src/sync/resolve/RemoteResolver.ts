@@ -22,7 +22,7 @@ import { chunkByParameters } from '../../util/parameterLimit.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
 import { sqlEm } from '../../util/sqlEm.js';
 import { relationTarget } from '../apply/copyValues.js';
-import { hasGeneratedPk, pkWeight, pkWhere } from './pkWhere.js';
+import { hasGeneratedPk, pkListWhere, pkWeight } from './pkWhere.js';
 
 /**
  * @internal The REMOTE row of a LOCAL row resolved earlier in the batch; null when it is new on REMOTE,
@@ -294,7 +294,7 @@ export class RemoteResolver {
       }
     }
     for (const chunk of chunkByParameters(this.tx.getPlatform(), query, pkWeight(meta))) {
-      loaded.push(...(await this.tx.find(meta.class, pkWhere(meta, chunk) as never)));
+      loaded.push(...(await this.tx.find(meta.class, pkListWhere(this.tx, meta, chunk) as never)));
     }
     return loaded;
   }
