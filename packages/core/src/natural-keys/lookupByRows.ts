@@ -6,12 +6,12 @@ import {
   Reference,
   ReferenceKind,
 } from '@mikro-orm/core';
-import { NaturalKeyError } from '../errors/NaturalKeyError.js';
 import { chunkKeys } from './chunkKeys.js';
 import { foldedKeyString } from './foldedKeyString.js';
 import { KeyScope } from './KeyScope.js';
 import { rowsCondition } from './keyCondition.js';
 import { toKeyValue } from './keyScalars.js';
+import { groupBy, pick } from './lookupNaturalKeys.js';
 import type { NaturalKeyLookupOptions } from './NaturalKeyDefinition.js';
 import { naturalKeyString } from './naturalKeyString.js';
 import { platformLimits } from './platformLimits.js';
@@ -48,31 +48,19 @@ export async function lookupByRows<T extends object>(
       orderBy: orderBy as never,
       filters: options.filters,
     })) as T[];
-    const exact = new Map<string, T[]>();
-    const folded = new Map<string, T[]>();
-    for (const row of rows) {
-      const id = rowKey(
+    const rowKeys = rows.map((row) =>
+      rowKey(
         props,
         props.map((p) => (row as Record<string, unknown>)[p.name]),
-      );
-      push(exact, naturalKeyString(id), row);
-      push(folded, foldedKeyString(id), row);
-    }
+      ),
+    );
+    const exact = groupBy(rows, rowKeys, naturalKeyString);
+    const folded = groupBy(rows, rowKeys, foldedKeyString);
     for (const { key, i } of chunk) {
       const id = rowKey(props, key);
       // the database may match by collation (MariaDB: case and accent insensitive) where strings differ
       const matches = exact.get(naturalKeyString(id)) ?? folded.get(foldedKeyString(id));
-      if (!matches) continue;
-      if (matches.length > 1 && !definition.allowMany) {
-        throw NaturalKeyError.ambiguous(
-          definition.entity,
-          definition.properties,
-          id,
-          matches.length,
-          options.side,
-        );
-      }
-      found.set(i, matches[0]!);
+      if (matches) found.set(i, pick(matches, definition, id, options) as T);
     }
   }
   return found;
@@ -86,10 +74,4 @@ function rowKey(props: readonly EntityProperty[], values: readonly unknown[]): u
     if (value === null || value === undefined) return null;
     return { id: helper(Reference.unwrapReference(value as object)).getSerializedPrimaryKey() };
   });
-}
-
-function push<T>(map: Map<string, T[]>, key: string, row: T): void {
-  const list = map.get(key);
-  if (list) list.push(row);
-  else map.set(key, [row]);
 }

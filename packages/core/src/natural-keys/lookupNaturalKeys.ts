@@ -156,7 +156,8 @@ async function queryKeys<T extends object>(
   }
 }
 
-function pick(
+/** @internal The row for a key among its matches (several only with allowMany: the first, in key order). */
+export function pick(
   matches: readonly object[],
   definition: { entity: string; properties: string[]; allowMany: boolean },
   key: readonly unknown[],
@@ -174,7 +175,12 @@ function pick(
   return matches[0]!;
 }
 
-function groupBy<T>(rows: readonly T[], keys: readonly unknown[][], keyString: (key: unknown[]) => string) {
+/** @internal Rows grouped by the string of their key. */
+export function groupBy<T>(
+  rows: readonly T[],
+  keys: readonly unknown[][],
+  keyString: (key: unknown[]) => string,
+) {
   const groups = new Map<string, T[]>();
   rows.forEach((row, i) => {
     const id = keyString(keys[i]!);

@@ -1,14 +1,15 @@
 import { type EntityManager, type EntityMetadata, type EntityProperty, helper } from '@mikro-orm/core';
-import { dialectOf } from '../../log/dialect.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { sqlEm } from '../../util/sqlEm.js';
-import { jsonListWhere } from '../resolve/pkWhere.js';
+import { keyListWhere } from '../resolve/pkWhere.js';
 
 /** @internal The generated pivot table of a many-to-many, with its owner and item columns (as properties). */
 export interface PivotTable {
   meta: EntityMetadata;
   ownerName: string;
   itemName: string;
+  /** Runtime type of the owner entity's key. */
+  ownerKeyType: string;
 }
 
 /**
@@ -28,7 +29,7 @@ export function plainPivot(em: EntityManager, meta: EntityMetadata, prop: string
     ['number', 'string', 'bigint'].includes(m.getPrimaryProp().runtimeType);
   if (!plain(meta) || !plain(target)) return null;
   const [ownerName, itemName] = pivotMeta.primaryKeys as [string, string];
-  return { meta: pivotMeta, ownerName, itemName };
+  return { meta: pivotMeta, ownerName, itemName, ownerKeyType: meta.getPrimaryProp().runtimeType };
 }
 
 /** @internal The item keys of each owner key (as strings) in `pivot`: one query per chunk of owners. */
@@ -42,7 +43,15 @@ export async function readPivotRows(
     const rows = (await sqlEm(em)
       .createQueryBuilder(pivot.meta.class)
       .select([pivot.ownerName, pivot.itemName] as never)
-      .where(ownersWhere(em, pivot, chunk) as never)
+      .where(
+        keyListWhere(
+          em,
+          pivot.ownerName,
+          pivot.meta.properties[pivot.ownerName as never]!.fieldNames[0]!,
+          pivot.ownerKeyType,
+          chunk,
+        ) as never,
+      )
       .execute('all', true)) as Record<string, unknown>[];
     for (const row of rows) {
       const key = String(row[pivot.ownerName]);
@@ -57,12 +66,4 @@ export async function readPivotRows(
 /** @internal The primary key of a row with a single key, as a string (for matching pivot rows). */
 export function plainKey(entity: object): string {
   return String(helper(entity).getPrimaryKey());
-}
-
-/** Pivot rows of these owners (on SQLite through `json_each`, see `pkListWhere`). */
-function ownersWhere(em: EntityManager, pivot: PivotTable, owners: unknown[]): object {
-  const types = new Set(owners.map((o) => typeof o));
-  const plain = types.size === 1 && (types.has('number') || types.has('string'));
-  if (dialectOf(em) !== 'sqlite' || !plain) return { [pivot.ownerName]: { $in: owners } };
-  return jsonListWhere(em, pivot.meta.properties[pivot.ownerName as never]!.fieldNames[0]!, owners);
 }

@@ -76,8 +76,8 @@ export class RemoteResolver {
     let missing = [...rows.keys()].filter((k) => !result.has(k));
     const definition = missing.length ? resolveNaturalKey(localMeta, this.keys) : null;
     const looked = new Set<string>();
+    const options = { ...this.keys, side: 'REMOTE' as const };
     if (definition) {
-      const options = { ...this.keys, side: 'REMOTE' as const };
       // Keys whose relation components are all resolved on REMOTE are looked up on the foreign-key columns
       // straight from the LOCAL row's values: neither side loads the related rows.
       const direct = this.byRows
@@ -110,7 +110,6 @@ export class RemoteResolver {
         this.withResolvedTargets(localMeta, definition.properties, entities[i]!, key, remoteTarget),
       );
       const wanted = lookups.flatMap((key, i) => (key ? [i] : []));
-      const options = { ...this.keys, side: 'REMOTE' as const };
       const { requested, found } = await lookupNaturalKeys(
         new KeyScope(this.tx, options),
         metadataOf(this.tx, remoteMeta.class),

@@ -37,16 +37,25 @@ export function hasGeneratedPk(meta: EntityMetadata): boolean {
  * never gets back (~10× what the `json_each` form costs), so a sync's memory would grow with its batches.
  */
 export function pkListWhere(em: EntityManager, meta: EntityMetadata, pks: readonly unknown[]): object {
-  const prop = meta.compositePK ? undefined : meta.getPrimaryProp();
-  const type = prop?.runtimeType;
-  if (!prop || dialectOf(em) !== 'sqlite' || (type !== 'number' && type !== 'string'))
-    return pkWhere(meta, pks);
-  if (!pks.every((pk) => typeof pk === type)) return pkWhere(meta, pks);
-  return jsonListWhere(em, prop.fieldNames[0]!, pks);
+  if (meta.compositePK) return pkWhere(meta, pks);
+  const prop = meta.getPrimaryProp();
+  return keyListWhere(em, prop.name, prop.fieldNames[0]!, prop.runtimeType, pks);
 }
 
-/** @internal `column in (select value from json_each(?))` as a where condition (SQLite). */
-export function jsonListWhere(em: EntityManager, column: string, values: readonly unknown[]): object {
+/**
+ * @internal `name in values` for keys of `runtimeType`: on SQLite, numbers or strings of that type go as
+ * `column in (select value from json_each(?))` (see {@link pkListWhere}); anything else as an `$in` list.
+ */
+export function keyListWhere(
+  em: EntityManager,
+  name: string,
+  column: string,
+  runtimeType: string,
+  values: readonly unknown[],
+): object {
+  const plain =
+    (runtimeType === 'number' || runtimeType === 'string') && values.every((v) => typeof v === runtimeType);
+  if (dialectOf(em) !== 'sqlite' || !plain) return { [name]: { $in: [...values] } };
   const field = em.getPlatform().quoteIdentifier(column);
   const fragment = raw(
     (alias: string) => `${alias}.${field} in (select value from json_each(?))`,
