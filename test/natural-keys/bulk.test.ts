@@ -111,7 +111,8 @@ describe.each(KINDS)('bulk lookups (%s)', (kind) => {
     expect(t.queries.queries).toHaveLength(1);
     expect(t.queries.queries[0]!.sql).toMatch(/join .author. as .a1. on .*\.?email.? in \(/i);
 
-    // related rows the EntityManager manages: no join, the books matched on author_id (one term per author)
+    // related rows the EntityManager manages: no join, the books matched on the key's columns — one tuple `in`
+    // over a list sent as one parameter per column (SQLite, PostgreSQL), or one term per author (MariaDB)
     const other = t.orm.em.fork();
     const authors = await other.find(Author, {}, { orderBy: { email: 'asc' } });
     const byRows = keys.map(([author, title]) => [
@@ -122,9 +123,40 @@ describe.each(KINDS)('bulk lookups (%s)', (kind) => {
     const again = await findByNaturalKeys(other, Book, byRows);
     expect(t.queries.queries).toHaveLength(1);
     expect(t.queries.queries[0]!.sql).not.toMatch(/join/i);
-    expect(t.queries.queries[0]!.sql).toMatch(/author_id.? = \? and .*title.? in \(\?, \?, \?\)/);
+    expect(t.queries.queries[0]!.sql).toMatch(
+      {
+        sqlite:
+          /\(b0\..author_id., b0\..title.\) in \(select json_extract\(value, '\$\[0\]'\), json_extract\(value, '\$\[1\]'\) from json_each\(\?\)\)/,
+        pglite:
+          /\(b0\..author_id., b0\..title.\) in \(select \* from unnest\(\?::int\[\], \?::varchar\[\]\)\)/,
+        postgresql:
+          /\(b0\..author_id., b0\..title.\) in \(select \* from unnest\(\?::int\[\], \?::varchar\[\]\)\)/,
+        mariadb: /author_id.? = \? and .*title.? in \(\?, \?, \?\)/,
+      }[kind],
+    );
     expect(again.size).toBe(15);
     expect(again.get(naturalKeyString([['author3@example.com'], 'Book 2']))?.year).toBe(2);
+  });
+
+  test('tuple keys carry quotes, backslashes, commas and braces intact; a null component is matched apart', async () => {
+    const titles = ['He said "no"', 'C:\\path\\to', 'a, b', '{braces}', "it's", 'NULL', ' padded '];
+    const fork = t.orm.em.fork();
+    const author = fork.create(Author, { email: 'odd@example.com', name: 'Odd' });
+    for (const [year, title] of titles.entries()) fork.create(Book, { author, title, year });
+    await fork.flush();
+
+    const em = t.orm.em.fork();
+    const [managed] = await em.find(Author, { email: 'odd@example.com' });
+    const keys = [...titles.map((title) => [managed, title]), [managed, 'absent'], [null, 'He said "no"']];
+    t.queries.reset();
+    const found = await findByNaturalKeys(em, Book, keys);
+    // the keys with a null component are asked apart (`is null`), after the others
+    expect(t.queries.queries).toHaveLength(2);
+    expect(t.queries.queries[1]!.sql).toMatch(/author_id.? is null and .*title.? = \?/);
+    expect(found.size).toBe(titles.length);
+    for (const [year, title] of titles.entries()) {
+      expect(found.get(naturalKeyString([['odd@example.com'], title]))?.year).toBe(year);
+    }
   });
 
   test('2,500 relation keys: one statement, nested or-groups stay under SQLite expression depth', async () => {

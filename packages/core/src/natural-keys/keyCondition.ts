@@ -4,6 +4,7 @@ import type { KeyScope } from './KeyScope.js';
 import { fromKeyValue } from './keyScalars.js';
 import { naturalKeyString } from './naturalKeyString.js';
 import type { PlatformLimits } from './platformLimits.js';
+import { TupleIn } from './tupleIn.js';
 
 type Where = Record<string, unknown>;
 
@@ -126,7 +127,8 @@ function nestOr(terms: Where[], size: number): Where {
 
 /**
  * @internal One `where` matching any of `keys` of `meta` whose relation components are related rows (entities,
- * or null): matched on the foreign-key columns, which the key's unique index answers. Keys sharing their
+ * or null): matched on the foreign-key columns, which the key's unique index answers. On PostgreSQL and SQLite,
+ * keys of several columns without nulls become one tuple `in` ({@link TupleIn}); otherwise keys sharing their
  * related rows become one term, with an `in` list when the key has a single scalar component.
  */
 export function rowsCondition(
@@ -138,10 +140,19 @@ export function rowsCondition(
   const props = scope
     .definition(meta)
     .properties.map((name) => meta.properties[name as keyof object] as EntityProperty);
+  // keys of two or more columns without nulls: one tuple `in` (PostgreSQL, SQLite); the rest as below
+  const tuples = props.length > 1 && scope.em ? TupleIn.of(scope.em, props) : null;
+  const cells: (string | number)[][] = [];
+  const rest: (readonly unknown[])[] = [];
+  for (const key of keys) {
+    const row = tuples?.cells(key);
+    if (row) cells.push(row);
+    else rest.push(key);
+  }
   const scalars = props.flatMap((prop, i) => (prop.kind === ReferenceKind.SCALAR ? [i] : []));
   const inList = scalars.length === 1 ? scalars[0]! : -1;
   const groups = new Map<string, { where: Where; values: unknown[]; hasNull: boolean }>();
-  for (const key of keys) {
+  for (const key of rest) {
     const where: Where = {};
     const ids: string[] = [];
     props.forEach((prop, i) => {
@@ -168,7 +179,7 @@ export function rowsCondition(
       else group.values.push(value);
     }
   }
-  const terms: Where[] = [];
+  const terms: Where[] = cells.length ? [tuples!.where(cells) as Where] : [];
   for (const { where, values, hasNull } of groups.values()) {
     if (inList < 0) {
       terms.push(where);
