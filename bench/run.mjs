@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { booksForChanges, changesFor, rowsFor } from './lib/data.mjs';
+import { booksForChanges, booksForRows, changesFor, rowsFor } from './lib/data.mjs';
 import { evaluate, renderMarkdown } from './lib/report.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -428,11 +428,6 @@ async function summarizeProfile(file) {
 function summarizeParams(p) {
   const { localRef, remoteRef, warmupRef, ...rest } = p;
   return rest;
-}
-
-function booksForRows(total) {
-  // rows = tags + authors + books + pivots ≈ 50 + books/20 + 2 × books
-  return Math.max(1, Math.round((total - 50) / 2.05));
 }
 
 function rmDir(dir) {

@@ -30,6 +30,11 @@ export function booksForChanges(changes) {
   return Math.max(1, Math.round((changes - 50) / (1 + 1 / 20 + 1 / UPDATE_EVERY)));
 }
 
+/** Books whose final rows (tags + authors + books + pivots ≈ 50 + books/20 + 2 × books) come to `total`. */
+export function booksForRows(total) {
+  return Math.max(1, Math.round((total - 50) / 2.05));
+}
+
 /** Final rows the history of `books` books leaves in the database (tags + authors + books + pivot rows). */
 export function rowsFor(books) {
   const s = shape(books);

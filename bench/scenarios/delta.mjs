@@ -44,11 +44,26 @@ export async function populateRawTask({ books, remoteKind = null, log = false })
 }
 
 /** Books changed in iteration `k`: `delta` ids spread evenly over the table, a different set each time. */
-function changedIds(books, delta, k) {
+export function changedIds(books, delta, k) {
   const step = Math.max(1, Math.floor(books / delta));
   const ids = [];
   for (let j = 0; j < delta; j++) ids.push(((k + j * step) % books) + 1);
   return ids;
+}
+
+/**
+ * Changes books `ids` on LOCAL through the unit of work (logged): a higher price and `meta.v = v`, 5,000 to a
+ * flush.
+ */
+export async function changeBooks(local, ids, v) {
+  for (let i = 0; i < ids.length; i += 5000) {
+    const em = local.em.fork();
+    for (const b of await em.find(Book, { id: { $in: ids.slice(i, i + 5000) } })) {
+      b.price = Number(b.price) + 1;
+      b.meta = { ...b.meta, v };
+    }
+    await em.flush();
+  }
 }
 
 /**
@@ -93,16 +108,7 @@ export async function deltaTask({
       const stats = isWarmup && it === 0 && profile ? queryStats({ LOCAL: local, REMOTE: remote }) : null;
       const ids = changedIds(books, count, it);
       globalThis.benchProgress = { iteration: it, warmup: isWarmup, changes: count, syncsDone: syncs.length };
-      const change = await timed(async () => {
-        for (let i = 0; i < ids.length; i += 5000) {
-          const em = local.em.fork();
-          for (const b of await em.find(Book, { id: { $in: ids.slice(i, i + 5000) } })) {
-            b.price = Number(b.price) + 1;
-            b.meta = { ...b.meta, v: it + 1 };
-          }
-          await em.flush();
-        }
-      });
+      const change = await timed(() => changeBooks(local, ids, it + 1));
       gc();
       stats?.reset();
       const before = memNow();

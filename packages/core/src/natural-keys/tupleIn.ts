@@ -8,12 +8,14 @@ import {
   raw,
 } from '@mikro-orm/core';
 import { dialectOf } from '../log/dialect.js';
+import { postgresArray } from '../util/jsonRows.js';
 import { fromKeyValue } from './keyScalars.js';
 
 type Cell = string | number;
 
 /**
- * @internal Matching many keys on a table's key columns as one tuple `in` over a list sent as one literal:
+ * @internal Matching many keys on a table's key columns as one tuple `in` over lists sent as literals (one
+ * array per column on PostgreSQL, one JSON array of rows on SQLite):
  *
  * - PostgreSQL: `(author_id, title) in (select * from unnest('{…}'::int[], '{…}'::varchar[]))`;
  * - SQLite: `(author_id, title) in (select json_extract(value, '$[0]'), … from json_each('[…]'))`.
@@ -22,8 +24,8 @@ type Cell = string | number;
  * title = ?` terms cost PostgreSQL ~35–50 ms to plan and run for 1,000 keys, against ~5 ms for this
  * (`psql` on a 100,000-row table with a unique index on the pair), and MikroORM builds no criteria tree per
  * term. Other databases, multi-column components, and values MikroORM converts on the way to the database
- * (dates, booleans, JSON, bytes) are not handled: `columns` or `cells` is then null, and the caller builds the
- * ordinary condition.
+ * (dates, booleans, JSON, bytes) are not handled: {@link TupleIn.of} or {@link TupleIn.cells} is then null,
+ * and the caller builds the ordinary condition.
  */
 export class TupleIn {
   private constructor(
@@ -97,7 +99,12 @@ export class TupleIn {
       return { [fragment as never]: [] };
     }
     const arrays = this.types.map((type) => `?::${type}[]`).join(', ');
-    const literals = this.types.map((_, i) => `{${rows.map((row) => arrayItem(row[i]!)).join(',')}}`);
+    const literals = this.types.map((_, i) =>
+      postgresArray(
+        'text',
+        rows.map((row) => row[i]),
+      ),
+    );
     const fragment = raw(
       (alias: string) => `(${columns(alias)}) in (select * from unnest(${arrays}))`,
       literals,
@@ -114,9 +121,4 @@ function databaseValue(prop: EntityProperty, value: unknown, platform: Platform)
   if (typeof converted === 'number' && Number.isFinite(converted)) return converted;
   if (typeof converted === 'bigint') return converted.toString();
   return null;
-}
-
-/** An element of a PostgreSQL array literal: the value's text, double-quoted. */
-function arrayItem(value: Cell): string {
-  return `"${String(value).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }

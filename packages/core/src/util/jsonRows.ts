@@ -69,7 +69,12 @@ export async function insertJsonRows(
     const literals =
       dialect === 'sqlite'
         ? [JSON.stringify(chunk.map((row) => perRow.map((_, j) => encoded(row, j))))]
-        : perRow.map((c, j) => `{${chunk.map((row) => arrayItem(c.type, encoded(row, j))).join(',')}}`);
+        : perRow.map((c, j) =>
+            postgresArray(
+              c.type,
+              chunk.map((row) => encoded(row, j)),
+            ),
+          );
     // MikroORM inlines parameters into the SQL text with a per-character escape; quoting the literals here
     // is a native replace each (no parameters, so nothing else is rewritten)
     let text = head;
@@ -79,6 +84,11 @@ export async function insertJsonRows(
     await conn.execute(text, [], 'run', options.ctx);
   }
   return true;
+}
+
+/** @internal A PostgreSQL array literal (`{"a","b",NULL}`) of `values`, each as {@link arrayItem} writes it. */
+export function postgresArray(type: JsonColumnType, values: readonly unknown[]): string {
+  return `{${values.map((value) => arrayItem(type, value)).join(',')}}`;
 }
 
 /** An element of a PostgreSQL array literal: NULL, or the value's text double-quoted (JSON values as JSON). */
