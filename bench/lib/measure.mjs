@@ -19,6 +19,7 @@ export function memNow() {
   return {
     rssMb: round(m.rss / 2 ** 20),
     heapUsedMb: round(m.heapUsed / 2 ** 20),
+    heapTotalMb: round(m.heapTotal / 2 ** 20),
     externalMb: round(m.external / 2 ** 20),
   };
 }
