@@ -213,7 +213,8 @@ export class BatchSync {
         const seen = done.get(entity) ?? new Set<string>();
         done.set(entity, seen);
         for (const [pkKey, upsert] of byPk) if (upsert.remembered) seen.add(pkKey);
-        const todo = new Map([...byPk].filter(([k]) => !seen.has(k)).map(([k, u]) => [k, u.local]));
+        const todo = new Map<string, object>();
+        for (const [k, u] of byPk) if (!seen.has(k)) todo.set(k, u.local);
         if (!todo.size) continue;
         progressed = true;
         // The FK targets of changed rows are resolved first (the order restarts when they are new to the

@@ -3,12 +3,30 @@ import { type EntityMetadata, type EntityProperty, Reference, ReferenceKind } fr
 /** @internal How a LOCAL property is carried to REMOTE. */
 export type CarriedKind = 'value' | 'relation';
 
-/** @internal The properties a sync writes on REMOTE, and how. */
-export function carriedProperties(
-  meta: EntityMetadata,
-  skip: readonly string[],
-): [EntityProperty, CarriedKind][] {
-  const carried: [EntityProperty, CarriedKind][] = [];
+/** @internal A carried property and how it is carried. */
+export type CarriedProperty = readonly [EntityProperty, CarriedKind];
+
+/** Computed once per entity and skip list: a sync asks for every row it writes, several times. */
+const carriedCache = new WeakMap<EntityMetadata, Map<string, readonly CarriedProperty[]>>();
+
+/** @internal The properties a sync writes on REMOTE, and how (a shared list: do not modify it). */
+export function carriedProperties(meta: EntityMetadata, skip: readonly string[]): readonly CarriedProperty[] {
+  let bySkip = carriedCache.get(meta);
+  if (!bySkip) {
+    bySkip = new Map();
+    carriedCache.set(meta, bySkip);
+  }
+  const key = skip.length ? skip.join('\u0000') : '';
+  let carried = bySkip.get(key);
+  if (!carried) {
+    carried = computeCarried(meta, skip);
+    bySkip.set(key, carried);
+  }
+  return carried;
+}
+
+function computeCarried(meta: EntityMetadata, skip: readonly string[]): CarriedProperty[] {
+  const carried: CarriedProperty[] = [];
   for (const prop of meta.props) {
     if (skip.includes(prop.name) || prop.persist === false || prop.formula || prop.version) continue;
     if (prop.embedded) continue; // inlined child of an embedded property: carried with its parent
