@@ -50,7 +50,7 @@ try {
       `${(total / 1024 / run.changes).toFixed(1)} KB per change; peak RSS sampled ${run.sampledMaxRssMb} MB`,
   );
   console.log('\nMB allocated, by function:');
-  for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(mb(v), k);
+  for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(mb(v), k);
   console.log('\nMB allocated, by package:');
   for (const [k, v] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(mb(v), k);
 } finally {

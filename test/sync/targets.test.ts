@@ -1,8 +1,8 @@
 import { synchronize } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RemoteKeyMemo } from '../../packages/core/src/sync/resolve/RemoteKeyMemo.js';
-import { Author, Book, Tag } from '../support/model.js';
-import type { TestPair } from '../support/orm.js';
+import { RemoteKeyMemo, relationTargets } from '../../packages/core/src/sync/resolve/RemoteKeyMemo.js';
+import { Author, Book, MODEL, Tag } from '../support/model.js';
+import { openOrm, type TestPair } from '../support/orm.js';
 import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
 
 /** Statements that read a table (not the inserts and updates writing it). */
@@ -173,5 +173,55 @@ describe('RemoteKeyMemo', () => {
       13,
       14,
     ]);
+  });
+
+  it('keeps integer and other keys apart, and drops the least recently used per entity', () => {
+    const memo = new RemoteKeyMemo(new Set(['Author', 'Tag']), 2);
+    memo.commit(
+      [
+        { entity: 'Author', localPk: '1', remotePk: 11 },
+        { entity: 'Author', localPk: '"1"', remotePk: 'string key' },
+        { entity: 'Tag', localPk: '1', remotePk: 31 },
+        { entity: 'Tag', localPk: '9007199254740993', remotePk: 32 }, // above 2^53: kept as the string
+      ],
+      [],
+    );
+    expect([memo.get('Author', '1'), memo.get('Author', '"1"'), memo.get('Tag', '1')]).toEqual([
+      11,
+      'string key',
+      31,
+    ]);
+    expect(memo.get('Tag', '9007199254740992')).toBeUndefined();
+    expect(memo.get('Tag', '9007199254740993')).toBe(32);
+    // Author 1 was used again (committed by a later batch), so "1" is the least recently used
+    memo.commit(
+      [
+        { entity: 'Author', localPk: '1', remotePk: 11 },
+        { entity: 'Author', localPk: '2', remotePk: 12 },
+      ],
+      [],
+    );
+    expect([memo.get('Author', '1'), memo.get('Author', '"1"'), memo.get('Author', '2')]).toEqual([
+      11,
+      undefined,
+      12,
+    ]);
+    expect(memo.size).toBe(4);
+  });
+});
+
+describe('relationTargets', () => {
+  it('counts what relations point at, but not what a generated pivot table points at', async () => {
+    const orm = await openOrm('sqlite', { entities: MODEL });
+    try {
+      const targets = relationTargets(orm.orm.getMetadata().getAll().values());
+      // Book.author and Book.tags (owning side) point at Author and Tag; Enrollment, a pivot entity of its
+      // own, points at Student and Course
+      expect([...targets]).toEqual(expect.arrayContaining(['Author', 'Tag', 'Student', 'Course']));
+      // only the generated book_tags pivot points at Book
+      expect(targets.has('Book')).toBe(false);
+    } finally {
+      await orm.close();
+    }
   });
 });

@@ -1,22 +1,22 @@
 import { type EntityMetadata, ReferenceKind } from '@mikro-orm/core';
+import { isGeneratedPivot } from '../../capture/SynchroRuntime.js';
 
 /**
  * @internal REMOTE primary keys of LOCAL rows that earlier batches of one run resolved or created, kept for
  * the entities other rows point at (FK targets and collection items). Every batch works in a fresh context,
  * so without it each batch would find the same authors and tags again (a reference lookup and a load per
  * batch). Entries are added only once their batch has committed on REMOTE, and forgotten when a batch
- * deletes the row. At most `capacity` entries are kept (least recently used dropped first), so memory stays
- * flat. The capacity is small on purpose: many-to-many pivot rows point at their owners, so every owner row
- * (every book with tags) is a target too, and a memo of 100,000 entries held ~10 MB that V8 let the heap grow
- * to ~4 times before collecting (~30 MB more peak RSS on a 300,000-change run, no faster than 20,000).
+ * deletes the row. At most `capacity` entries are kept per entity (least recently used dropped first), so
+ * memory stays flat. Integer keys are kept as numbers, not strings: V8 lets its heap grow to ~4 times what is
+ * live before collecting, so every MB held here costs ~4 MB of peak RSS.
  */
 export class RemoteKeyMemo {
-  readonly #entries = new Map<string, unknown>();
+  readonly #byEntity = new Map<string, Map<string | number, unknown>>();
 
   constructor(
     /** Entities whose rows are kept: those some relation points at. */
     private readonly targets: ReadonlySet<string>,
-    private readonly capacity = 20_000,
+    private readonly capacity = 50_000,
   ) {}
 
   /** Whether rows of `entity` are kept at all. */
@@ -26,7 +26,7 @@ export class RemoteKeyMemo {
 
   /** The REMOTE primary key of a LOCAL row, when a committed batch of this run resolved it. */
   get(entity: string, localPk: string): unknown | undefined {
-    return this.#entries.get(memoKey(entity, localPk));
+    return this.#byEntity.get(entity)?.get(memoKey(localPk));
   }
 
   /** Records what a committed batch resolved, and forgets the rows it deleted. */
@@ -34,32 +34,49 @@ export class RemoteKeyMemo {
     resolved: readonly { entity: string; localPk: string; remotePk: unknown }[],
     deleted: readonly { entity: string; localPk: string }[],
   ): void {
-    for (const d of deleted) this.#entries.delete(memoKey(d.entity, d.localPk));
+    for (const d of deleted) this.#byEntity.get(d.entity)?.delete(memoKey(d.localPk));
+    const touched = new Set<Map<string | number, unknown>>();
     for (const r of resolved) {
       if (!this.targets.has(r.entity)) continue;
-      const key = memoKey(r.entity, r.localPk);
-      this.#entries.delete(key); // re-inserted last: the most recently used survive
-      this.#entries.set(key, r.remotePk);
+      let entries = this.#byEntity.get(r.entity);
+      if (!entries) {
+        entries = new Map();
+        this.#byEntity.set(r.entity, entries);
+      }
+      const key = memoKey(r.localPk);
+      entries.delete(key); // re-inserted last: the most recently used survive
+      entries.set(key, r.remotePk);
+      touched.add(entries);
     }
-    for (const key of this.#entries.keys()) {
-      if (this.#entries.size <= this.capacity) break;
-      this.#entries.delete(key);
+    for (const entries of touched) {
+      for (const key of entries.keys()) {
+        if (entries.size <= this.capacity) break;
+        entries.delete(key);
+      }
     }
   }
 
   get size(): number {
-    return this.#entries.size;
+    let size = 0;
+    for (const entries of this.#byEntity.values()) size += entries.size;
+    return size;
   }
 }
 
-function memoKey(entity: string, localPk: string): string {
-  return `${entity}\u0000${localPk}`;
+/** A key string of a safe integer (`"42"`) as the number, else the string itself. */
+function memoKey(localPk: string): string | number {
+  if (localPk.length > 15 || !/^-?\d+$/.test(localPk)) return localPk;
+  const n = Number(localPk);
+  return String(n) === localPk ? n : localPk;
 }
 
 /** @internal Entities that a many-to-one, or an owning one-to-one or many-to-many, of `metas` points at. */
 export function relationTargets(metas: Iterable<EntityMetadata>): Set<string> {
   const targets = new Set<string>();
   for (const meta of metas) {
+    // A generated pivot table is synced through its owners' collections, never as rows of its own: what it
+    // points at (every owner of a tagged book, say) is not a target.
+    if (isGeneratedPivot(meta)) continue;
     for (const prop of meta.relations) {
       const points =
         prop.kind === ReferenceKind.MANY_TO_ONE ||
