@@ -65,9 +65,8 @@ export class RemoteKeyMemo {
 
 /** A key string of a safe integer (`"42"`) as the number, else the string itself. */
 function memoKey(localPk: string): string | number {
-  if (localPk.length > 15 || !/^-?\d+$/.test(localPk)) return localPk;
   const n = Number(localPk);
-  return String(n) === localPk ? n : localPk;
+  return Number.isSafeInteger(n) && String(n) === localPk ? n : localPk;
 }
 
 /** @internal Entities that a many-to-one, or an owning one-to-one or many-to-many, of `metas` points at. */
