@@ -1,11 +1,33 @@
+import { MikroORM, type Options } from '@mikro-orm/core';
 import { synchronize, synchroStatus, withSynchro } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
-import { KINDS } from '../support/databases.js';
+import { createDatabase, KINDS } from '../support/databases.js';
 import { Author, MODEL } from '../support/model.js';
 import { openPair } from '../support/orm.js';
 
 /** LOCAL databases whose transactions can commit out of log-id order (several connections). */
 const SERVERS = KINDS.filter((k) => k === 'postgresql' || k === 'mariadb');
+
+/** A write transaction left open on another database of the same server; `close()` ends it and drops that database. */
+async function openBystander(kind: (typeof SERVERS)[number]) {
+  const db = await createDatabase(kind);
+  const orm = await MikroORM.init({
+    ...db.config,
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+  } as Options);
+  await orm.em.getConnection().execute('create table bystander (x int)');
+  const em = orm.em.fork();
+  await em.begin();
+  await em.getConnection().execute('insert into bystander values (1)', [], 'run', em.getTransactionContext());
+  return {
+    close: async () => {
+      await em.rollback();
+      await orm.close(true);
+      await db.drop();
+    },
+  };
+}
 
 describe.each(SERVERS)('gap-free checkpoint with LOCAL on %s', (kind) => {
   it('never skips a change whose transaction commits after a sync read later ids', async () => {
@@ -38,7 +60,9 @@ describe.each(SERVERS)('gap-free checkpoint with LOCAL on %s', (kind) => {
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', created: 1 });
       expect(await emails()).toEqual(['fast@x', 'slow@x']);
 
-      // a rolled back transaction leaves a hole that closes once nothing can fill it
+      // a rolled back transaction leaves a hole that closes once nothing can fill it, even while a
+      // transaction on another database of the same server stays open (as in a parallel test run)
+      const bystander = await openBystander(kind);
       const doomed = p.local.orm.em.fork();
       await doomed.begin();
       doomed.create(Author, { email: 'doomed@x', name: 'D' });
@@ -54,6 +78,7 @@ describe.each(SERVERS)('gap-free checkpoint with LOCAL on %s', (kind) => {
       const closed = (await synchroStatus(p.local.orm, p.remote.orm)).checkpoint as { holes: unknown[] };
       expect(closed.holes).toEqual([]);
       expect(await emails()).toEqual(['fast@x', 'last@x', 'later@x', 'slow@x']);
+      await bystander.close();
     } finally {
       await p.close();
     }

@@ -7,7 +7,8 @@ import type { SynchroHole } from './entities.js';
  * order (PostgreSQL, MariaDB): a reader may see id 12 before id 11 exists. An id skipped by a read is kept as
  * a *hole* and read again until every transaction that was in flight when it was seen has ended; only then
  * is a still missing id known to be rolled back. The marker says when that is, per dialect:
- * - PostgreSQL/PGlite: `xmax` of the snapshot at detection; closed once the current snapshot's `xmin` ≥ it.
+ * - PostgreSQL/PGlite: `xmax` of the snapshot at detection; closed once no transaction on this database that
+ *   started before it still runs (prepared ones included).
  * - MariaDB/MySQL: the database time at detection; closed once no InnoDB transaction started before it runs.
  * - SQLite: one writer at a time, so every committed id is below any uncommitted one: closed at once.
  */
@@ -42,14 +43,29 @@ export async function closableHoles(em: EntityManager, all: SynchroHole[]): Prom
   const ctx = em.getTransactionContext();
   switch (dialectOf(em)) {
     case 'postgres': {
-      const [row] = await conn.execute<{ x: string }[]>(
-        'select pg_snapshot_xmin(pg_current_snapshot())::text as x',
+      // The snapshot's xmin counts every transaction of the server, so one left open on another database would
+      // hold holes open as long as it runs. Only transactions connected to this database can own a log id:
+      // their oldest xid is derived from `age()`, which counts back from our own xid when we have one, else
+      // from the next xid, which is at least the snapshot's xmax, so the estimate errs towards "older".
+      const [row] = await conn.execute<{ x: string; l: string | null }[]>(
+        'with running as (' +
+          'select backend_xid as xid from pg_stat_activity ' +
+          'where datname = current_database() and backend_xid is not null and pid <> pg_backend_pid() ' +
+          'union all select transaction from pg_prepared_xacts where database = current_database()) ' +
+          'select pg_snapshot_xmin(pg_current_snapshot())::text as x, ' +
+          '(coalesce(pg_current_xact_id_if_assigned(), pg_snapshot_xmax(pg_current_snapshot()))::text::numeric ' +
+          '- (select max(age(xid)) from running))::text as l',
         [],
         'all',
         ctx,
       );
       const xmin = BigInt(row.x);
-      return new Set(holes.filter((h) => BigInt(h.until) <= xmin).map((h) => h.id));
+      const oldestHere = row.l == null ? null : BigInt(row.l);
+      return new Set(
+        holes
+          .filter((h) => BigInt(h.until) <= xmin || oldestHere == null || BigInt(h.until) <= oldestHere)
+          .map((h) => h.id),
+      );
     }
     case 'mysql': {
       const [row] = await conn.execute<{ t: string | null }[]>(
