@@ -30,6 +30,12 @@ export const serverConfig = (base: Partial<Options>): Partial<Options> =>
   withSynchro({ ...base, entities: [Price] }, { remote: null });
 // #endregion configure
 
+// #region central
+/** A central database fed by many sites keeps a large log, read for conflicts at every sync: index it by origin. */
+export const centralConfig = (base: Partial<Options>): Partial<Options> =>
+  withSynchro({ ...base, entities: [Price] }, { remote: null, originIndex: true });
+// #endregion central
+
 // #region merge
 /** A policy as a function: keep REMOTE's note, take LOCAL's amount. */
 export const mergePrices: ConflictPolicy = (c) => ({ ...c.remote, amount: c.local.amount });

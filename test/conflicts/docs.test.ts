@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { ORIGIN_INDEX } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
-import { example, mergePrices, officeConfig, serverConfig } from '../../docs/examples/conflicts.js';
+import {
+  centralConfig,
+  example,
+  mergePrices,
+  officeConfig,
+  serverConfig,
+} from '../../docs/examples/conflicts.js';
 import { PAIRS } from '../support/databases.js';
 import { unquoted } from '../support/docRegions.js';
 import { openPair } from '../support/orm.js';
@@ -15,8 +22,13 @@ describe('docs/conflicts.md', () => {
 });
 
 describe.each(PAIRS)('docs/examples/conflicts.ts $name', (kinds) => {
-  it('runs as the document says', async () => {
-    const p = await openPair(kinds, officeConfig({}), serverConfig({}));
+  it.each([
+    ['serverConfig', serverConfig],
+    ['centralConfig', centralConfig],
+  ])('runs as the document says, REMOTE with %s', async (name, remoteConfig) => {
+    const p = await openPair(kinds, officeConfig({}), remoteConfig({}));
+    const indexed = (await p.remote.orm.schema.getCreateSchemaSQL()).includes(ORIGIN_INDEX);
+    expect(indexed).toBe(name === 'centralConfig');
     try {
       const { report, conflict, after, merged, final } = await example(p.local.orm, p.remote.orm);
       expect(report.status).toBe('conflicts');

@@ -65,7 +65,8 @@ export class ConflictDetector {
       {
         entity: meta.className,
         id: { $gt: since },
-        $or: [{ origin: null }, { origin: { $ne: this.source } }],
+        // `<` or `>` rather than `<>`: each branch is a range of the (entity, origin, id) index
+        $or: [{ origin: null }, { origin: { $lt: this.source } }, { origin: { $gt: this.source } }],
       },
       { disableIdentityMap: true, fields: ['id', 'pk', 'createdAt'] },
     );

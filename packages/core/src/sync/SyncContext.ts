@@ -6,6 +6,7 @@ import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SynchroConflict } from '../log/entities.js';
 import { choosePath, isObserved, type WritePath, type WritePathOption } from './apply/writePath.js';
 import { RemoteKeyMemo, relationTargets } from './resolve/RemoteKeyMemo.js';
+import type { ReceivedFrom } from './resolve/RemoteResolver.js';
 import type { SyncReport } from './SyncReport.js';
 
 /** @internal Rows one batch wrote (or would write). */
@@ -36,6 +37,8 @@ export class SyncContext {
   readonly #paths = new Map<string, WritePath>();
   /** REMOTE keys of FK targets resolved by the committed batches of this run. */
   readonly targets: RemoteKeyMemo;
+  /** Rows LOCAL received from REMOTE, found through LOCAL's references (see RemoteResolver). */
+  readonly received: ReceivedFrom;
 
   constructor(
     readonly localEm: EntityManager,
@@ -49,7 +52,10 @@ export class SyncContext {
     readonly writePath?: WritePathOption,
     /** Conflict policy of this run (run option, else SynchroOptions.conflicts). */
     readonly conflicts?: ConflictPolicy | Record<string, ConflictPolicy>,
+    /** REMOTE's node id (null when it has none yet): LOCAL's references under it are rows LOCAL received. */
+    remoteNode: string | null = null,
   ) {
+    this.received = { node: remoteNode, any: new Map() };
     for (const meta of localEm.getMetadata().getAll().values()) this.#local.set(meta.className, meta);
     for (const meta of remoteEm.getMetadata().getAll().values()) this.#remote.set(meta.className, meta);
     this.targets = new RemoteKeyMemo(relationTargets(this.#local.values()));

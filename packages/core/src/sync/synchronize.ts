@@ -104,6 +104,7 @@ export async function synchronize(
     callerRemote,
     writePath,
     options.conflicts ?? localRuntime.options.conflicts,
+    target,
   );
   if (!dryRun) await checkpoint.acquire();
   let done = 0;

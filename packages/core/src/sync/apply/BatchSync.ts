@@ -33,7 +33,14 @@ export class BatchSync {
     private readonly local: EntityManager,
     private readonly tx: EntityManager,
   ) {
-    this.#resolver = new RemoteResolver(local, tx, ctx.source, ctx.localRuntime.options, !ctx.callerRemote);
+    this.#resolver = new RemoteResolver(
+      local,
+      tx,
+      ctx.source,
+      ctx.localRuntime.options,
+      !ctx.callerRemote,
+      ctx.received,
+    );
   }
 
   async run(changes: LoggedChange[]): Promise<BatchCounts> {

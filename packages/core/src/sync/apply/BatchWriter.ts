@@ -218,7 +218,9 @@ export class BatchWriter {
    */
   private async resolveConflicts(): Promise<void> {
     for (const [entity, byPk] of this.plan.upserts) {
-      const rows = [...byPk.values()].filter((u) => u.resolved.by === 'reference' && u.changes?.rowChanged);
+      const rows = [...byPk.values()].filter(
+        (u) => (u.resolved.by === 'reference' || u.resolved.by === 'origin') && u.changes?.rowChanged,
+      );
       const baselines = this.resolver.baselines.get(entity);
       const candidates = rows.flatMap((u) => {
         const baseline = baselines?.get(u.pkKey);

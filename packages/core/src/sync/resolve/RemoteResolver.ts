@@ -5,9 +5,11 @@ import {
   helper,
   Reference,
   ReferenceKind,
+  raw,
 } from '@mikro-orm/core';
 import type { Baseline } from '../../conflicts/Baseline.js';
-import { SynchroReference } from '../../log/entities.js';
+import { dialectOf } from '../../log/dialect.js';
+import { SynchroCheckpoint, SynchroReference } from '../../log/entities.js';
 import { findByNaturalKeys } from '../../natural-keys/findByNaturalKeys.js';
 import { KeyScope } from '../../natural-keys/KeyScope.js';
 import { toKeyValue } from '../../natural-keys/keyScalars.js';
@@ -30,8 +32,25 @@ import { hasGeneratedPk, pkListWhere, pkWeight } from './pkWhere.js';
  */
 export type RemoteTarget = (local: object) => object | null | undefined;
 
-/** @internal How a LOCAL row was matched on REMOTE. */
-export type MatchedBy = 'reference' | 'natural-key' | 'primary-key';
+/**
+ * @internal How a LOCAL row was matched on REMOTE. `origin`: LOCAL received the row from REMOTE in an earlier
+ * sync the other way, and LOCAL's reference table says which REMOTE row it came from.
+ */
+export type MatchedBy = 'reference' | 'origin' | 'natural-key' | 'primary-key';
+
+/**
+ * @internal REMOTE as a source of rows LOCAL received: its node id (the `source` of those references on LOCAL),
+ * and per entity whether LOCAL holds any such reference (asked once per run).
+ */
+export interface ReceivedFrom {
+  node: string | null;
+  any: Map<string, boolean>;
+  /**
+   * How far LOCAL has applied REMOTE's log (LOCAL's checkpoint for REMOTE, below its oldest hole): the conflict
+   * baseline of a received row, since REMOTE's later changes to it never reached LOCAL. Undefined: not read yet.
+   */
+  appliedUpTo?: number | null;
+}
 
 /** @internal A LOCAL row resolved on REMOTE: the managed REMOTE entity, or null when it has to be created. */
 export interface Resolved {
@@ -55,6 +74,7 @@ export class RemoteResolver {
     private readonly keys: NaturalKeyResolveOptions,
     /** REMOTE's managed rows hold no unflushed changes (not a caller's EntityManager): keys may skip them. */
     private readonly byRows = false,
+    private readonly received: ReceivedFrom = { node: null, any: new Map() },
   ) {}
 
   async resolve(
@@ -74,6 +94,17 @@ export class RemoteResolver {
     }
 
     let missing = [...rows.keys()].filter((k) => !result.has(k));
+    if (missing.length) {
+      // Rows that came from REMOTE: found through LOCAL's own reference table, before any natural key (which
+      // may have been edited since), so a row going back where it came from is never created twice.
+      const origins = await this.origins(localMeta, missing);
+      const byOrigin = new Map([...origins].map(([pkKey, remotePk]) => [keyString(remotePk), pkKey]));
+      for (const remote of await this.loadByPk(remoteMeta, [...origins.values()])) {
+        const pkKey = byOrigin.get(keyString(primaryKeyOf(remote)));
+        if (pkKey) result.set(pkKey, { remote, by: 'origin' });
+      }
+      missing = missing.filter((k) => !result.has(k));
+    }
     const definition = missing.length ? resolveNaturalKey(localMeta, this.keys) : null;
     const looked = new Set<string>();
     const options = { ...this.keys, side: 'REMOTE' as const };
@@ -177,6 +208,8 @@ export class RemoteResolver {
       localMeta.className,
       rows.map((r) => r.pkKey),
     );
+    const unreferenced = rows.map((r) => r.pkKey).filter((k) => !refs.has(k));
+    for (const [pkKey, remotePk] of await this.origins(localMeta, unreferenced)) refs.set(pkKey, remotePk);
     const byRemotePk = new Map([...refs].map(([pkKey, remotePk]) => [keyString(remotePk), pkKey]));
     for (const remote of await this.loadByPk(remoteMeta, [...refs.values()])) {
       const pkKey = byRemotePk.get(keyString(primaryKeyOf(remote)));
@@ -268,6 +301,89 @@ export class RemoteResolver {
       }
     }
     return found;
+  }
+
+  /**
+   * REMOTE primary keys of LOCAL rows that LOCAL received from REMOTE: LOCAL's references with REMOTE as their
+   * source map REMOTE keys to these LOCAL keys. Single-column keys only (a composite key is assigned by the
+   * application, so it is the same on both sides). Without an index on the LOCAL key column, this reads
+   * LOCAL's references of the entity from REMOTE, so it is skipped when LOCAL never received a sync from REMOTE
+   * (one query per run) or no row of this entity (one query per entity and run).
+   */
+  private async origins(meta: EntityMetadata, pkKeys: string[]): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    const node = this.received.node;
+    if (!node || meta.compositePK || !pkKeys.length) return found;
+    // no checkpoint for REMOTE on LOCAL: no sync ever ran the other way, so LOCAL received nothing from it
+    const remoteLogId = await this.appliedUpTo(node);
+    if (remoteLogId === null) return found;
+    const entity = meta.className;
+    const em = sqlEm(this.local);
+    let any = this.received.any.get(entity);
+    if (any === undefined) {
+      const one = await em
+        .createQueryBuilder(SynchroReference)
+        .select(['localPk'])
+        .where({ source: node, entity })
+        .limit(1)
+        .execute('all', true);
+      any = one.length > 0;
+      this.received.any.set(entity, any);
+    }
+    if (!any) return found;
+    const values = pkKeys.map((k) => JSON.parse(k) as unknown);
+    const platform = this.local.getPlatform();
+    const jsonType = metadataOf(this.local, SynchroReference).properties.remotePk.customType!;
+    // On SQLite one JSON parameter (see pkListWhere); the stored JSON text is what json_quote() gives back.
+    const chunks =
+      dialectOf(this.local) === 'sqlite'
+        ? [values]
+        : chunkByParameters(platform, values, 1).map((c) => [...c] as unknown[]);
+    for (const chunk of chunks) {
+      const where =
+        dialectOf(this.local) === 'sqlite'
+          ? {
+              [raw(
+                (alias: string) =>
+                  `${alias}.${platform.quoteIdentifier('remote_pk')} in (select json_quote(value) from json_each(?))`,
+                [JSON.stringify(chunk)],
+              ) as never]: [],
+            }
+          : { remotePk: { $in: chunk } };
+      const rows = (await em
+        .createQueryBuilder(SynchroReference)
+        .select(['localPk', 'remotePk'])
+        .where({ source: node, entity, ...where })
+        .execute('all', true)) as { localPk: string; remotePk: unknown }[];
+      for (const row of rows) {
+        found.set(keyString(jsonType.convertToJSValue(row.remotePk, platform)), JSON.parse(row.localPk));
+      }
+    }
+    if (found.size) {
+      let baselines = this.baselines.get(entity);
+      if (!baselines) {
+        baselines = new Map();
+        this.baselines.set(entity, baselines);
+      }
+      for (const pkKey of found.keys()) {
+        if (!baselines.has(pkKey))
+          baselines.set(pkKey, { remoteVersion: null, remoteHash: null, remoteLogId });
+      }
+    }
+    return found;
+  }
+
+  /** See {@link ReceivedFrom.appliedUpTo}. */
+  private async appliedUpTo(node: string): Promise<number | null> {
+    if (this.received.appliedUpTo !== undefined) return this.received.appliedUpTo;
+    const checkpoint = await this.local.fork({ clear: true }).findOne(SynchroCheckpoint, { source: node });
+    let upTo: number | null = null;
+    if (checkpoint) {
+      upTo = Number(checkpoint.lastId);
+      for (const hole of checkpoint.holes ?? []) upTo = Math.min(upTo, hole.id - 1);
+    }
+    this.received.appliedUpTo = upTo;
+    return upTo;
   }
 
   /** Natural keys of LOCAL rows (their primary keys when the entity has none), for reports. */

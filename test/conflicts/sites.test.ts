@@ -1,0 +1,65 @@
+import { SynchroNode, synchronize, withSynchro } from '@mikro-synchro/core';
+import { describe, expect, it } from 'vitest';
+import { PAIRS } from '../support/databases.js';
+import { Author, MODEL } from '../support/model.js';
+import { openOrm, type TestOrm } from '../support/orm.js';
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+/** Gives a database a fixed node id before its first sync (ids are random uuids otherwise). */
+async function setNodeId(db: TestOrm, nodeId: string) {
+  const em = db.orm.em.fork();
+  em.create(SynchroNode, { name: 'self', nodeId, floor: 0, createdAt: new Date() });
+  await em.flush();
+}
+
+const LOW = '00000000-0000-4000-8000-000000000000';
+const HIGH = 'ffffffff-ffff-4fff-bfff-ffffffffffff';
+
+describe.each(PAIRS)('two sites feeding one central database $name', (kinds) => {
+  // REMOTE's log is read for changes whose origin is not the syncing site: null (REMOTE's own) or any other
+  // site's id, below or above this one's.
+  it.each([
+    ['above', LOW, HIGH],
+    ['below', HIGH, LOW],
+  ])('a change another site applied (its id %s this one) is a conflict for this site', async (_, a, b) => {
+    const siteConfig = withSynchro({ entities: MODEL } as never, { remote: 'server' });
+    const siteA = await openOrm(kinds.local, siteConfig);
+    const siteB = await openOrm(kinds.local, siteConfig);
+    const central = await openOrm(
+      kinds.remote,
+      withSynchro({ entities: MODEL } as never, { remote: 'sites' }),
+    );
+    try {
+      await setNodeId(siteA, a);
+      await setNodeId(siteB, b);
+      const emA = siteA.orm.em.fork();
+      const author = emA.create(Author, { email: 'ann@x', name: 'v1' });
+      await emA.flush();
+      await synchronize(siteA.orm, central.orm);
+      expect(await synchronize(central.orm, siteB.orm)).toMatchObject({ created: 1 });
+
+      // site B edits the memo and syncs first; site A edits it later, from the old state
+      const emB = siteB.orm.em.fork();
+      (await emB.findOneOrFail(Author, { email: 'ann@x' })).name = 'from B';
+      await emB.flush();
+      expect(await synchronize(siteB.orm, central.orm)).toMatchObject({ updated: 1, conflicts: [] });
+      await tick();
+      author.name = 'from A';
+      await emA.flush();
+
+      const report = await synchronize(siteA.orm, central.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({
+          entity: 'Author',
+          resolution: 'local',
+          local: expect.objectContaining({ name: 'from A' }),
+          remote: expect.objectContaining({ name: 'from B' }),
+        }),
+      ]);
+      expect((await central.orm.em.fork().find(Author, {})).map((m) => m.name)).toEqual(['from A']);
+    } finally {
+      await Promise.allSettled([siteA.close(), siteB.close(), central.close()]);
+    }
+  });
+});
