@@ -8,10 +8,17 @@ import { localOptions } from './sync.mjs';
  * Scenario 4, one child per N: syncs LOCAL's whole log (N changes, written raw) into a fresh REMOTE, sampling
  * RSS every 250 ms and at every batch; the child's own peak RSS (VmHWM) is reported by child.mjs.
  */
-export async function memoryTask({ localRef, remoteKind, variant = 'uow', batchSize = 1000 }) {
+export async function memoryTask({
+  localRef,
+  remoteKind,
+  variant = 'uow',
+  batchSize = 1000,
+  remoteOptions = {},
+}) {
   const local = await openOrm(openRef(localRef), { synchro: localOptions(variant), create: false });
   const remoteDb = await createDatabase(remoteKind);
-  const remote = await openOrm(remoteDb, { synchro: { remote: null } });
+  // remoteOptions: extra withSynchro() options of REMOTE for exploration (e.g. { originIndex: true })
+  const remote = await openOrm(remoteDb, { synchro: { remote: null, ...remoteOptions } });
   try {
     // PGlite runs in this process: its memory is part of the RSS (reported separately as the baseline)
     gc();
