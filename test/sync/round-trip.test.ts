@@ -1,7 +1,7 @@
 import { synchronize, withSynchro } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
-import { Author, Memo, MODEL } from '../support/model.js';
+import { Author, Memo, MODEL, Note } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
 
 /** office (LOCAL of the pair) ↔ server (REMOTE of the pair), both logging and naming each other. */
@@ -95,6 +95,25 @@ describe.each(PAIRS)('rows going back where they came from $name', (kinds) => {
         }),
       ]);
       expect(await texts(p)).toEqual(['later server edit']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a row with a string key going back is matched through LOCAL's references too (one JSON parameter on SQLite)', async () => {
+    const p = await openTwoWay({ local: 'sqlite', remote: kinds.remote });
+    try {
+      const server = p.remote.orm.em.fork();
+      const note = server.create(Note, { id: crypto.randomUUID(), text: 'v1' });
+      await server.flush();
+      await synchronize(p.remote.orm, p.local.orm);
+      const office = p.local.orm.em.fork();
+      (await office.findOneOrFail(Note, { id: note.id })).text = 'office edit';
+      await office.flush();
+      p.local.queries.reset();
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ created: 0, updated: 1 });
+      expect(p.local.queries.matching(/json_quote/)).toHaveLength(1);
+      expect((await p.remote.orm.em.fork().find(Note, {})).map((n) => n.text)).toEqual(['office edit']);
     } finally {
       await p.close();
     }
