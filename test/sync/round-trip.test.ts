@@ -100,7 +100,7 @@ describe.each(PAIRS)('rows going back where they came from $name', (kinds) => {
     }
   });
 
-  it('a row with a string key going back is matched through LOCAL's references too (one JSON parameter on SQLite)', async () => {
+  it("a row with a string key going back is matched through LOCAL's references too (one JSON parameter on SQLite)", async () => {
     const p = await openTwoWay({ local: 'sqlite', remote: kinds.remote });
     try {
       const server = p.remote.orm.em.fork();
