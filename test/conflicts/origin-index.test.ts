@@ -40,6 +40,26 @@ describe('withSynchro({ originIndex })', () => {
     expect(await createSql(undone)).not.toContain(ORIGIN_INDEX);
     expect(undone.discovery?.onMetadata).toBe(user.discovery.onMetadata);
     expect(seen).toContain('Author');
+
+    // the same without a hook of the user's: nothing is left behind, and nothing stacks
+    const plain = { entities: MODEL };
+    const off = withSynchro(withSynchro(plain, { remote: null, originIndex: true }), { remote: null });
+    expect(off.discovery?.onMetadata).toBeUndefined();
+    expect(await createSql(off)).not.toContain(ORIGIN_INDEX);
+    const on = withSynchro(withSynchro(plain, { remote: null, originIndex: true }), {
+      remote: null,
+      originIndex: true,
+    });
+    const single = withSynchro(plain, { remote: null, originIndex: true });
+    expect(
+      Object.getOwnPropertySymbols(on.discovery!.onMetadata!).map(
+        (k) => (on.discovery!.onMetadata as never)[k],
+      ),
+    ).toEqual(
+      Object.getOwnPropertySymbols(single.discovery!.onMetadata!).map(
+        (k) => (single.discovery!.onMetadata as never)[k],
+      ),
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { synchronize, withSynchro } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
-import { Author, Memo, MODEL, Note } from '../support/model.js';
+import { Author, Doc, Memo, MODEL, Note } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
 
 /** office (LOCAL of the pair) ↔ server (REMOTE of the pair), both logging and naming each other. */
@@ -95,6 +95,27 @@ describe.each(PAIRS)('rows going back where they came from $name', (kinds) => {
         }),
       ]);
       expect(await texts(p)).toEqual(['later server edit']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("an entity with a version property: the origin's later edit is a conflict too", async () => {
+    const p = await openTwoWay({ local: 'sqlite', remote: kinds.remote });
+    try {
+      const server = p.remote.orm.em.fork();
+      const doc = server.create(Doc, { code: 'D-1', body: 'v1' });
+      await server.flush();
+      await synchronize(p.remote.orm, p.local.orm);
+      const office = p.local.orm.em.fork();
+      (await office.findOneOrFail(Doc, { code: 'D-1' })).body = 'office edit';
+      await office.flush();
+      await tick();
+      doc.body = 'later server edit';
+      await server.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts.map((c) => [c.entity, c.resolution])).toEqual([['Doc', 'remote']]);
+      expect((await p.remote.orm.em.fork().find(Doc, {})).map((d) => d.body)).toEqual(['later server edit']);
     } finally {
       await p.close();
     }

@@ -35,7 +35,8 @@ type MetadataHook = NonNullable<NonNullable<Discovery>['onMetadata']> & { [WRAPP
 
 function discoveryWith(discovery: Discovery, originIndex: boolean): Discovery {
   const previous = discovery?.onMetadata as MetadataHook | undefined;
-  const own = (previous?.[WRAPPED] ?? previous) as MetadataHook | undefined;
+  // our own hook (from an earlier withSynchro() call) stands for the one it wrapped, possibly none
+  const own = (previous && WRAPPED in previous ? previous[WRAPPED] : previous) as MetadataHook | undefined;
   if (!originIndex) return own === previous ? discovery : { ...discovery, onMetadata: own };
   const hook: MetadataHook = (meta, platform) => {
     if (meta.className === 'SynchroChange' && !meta.indexes.some((i) => i.name === ORIGIN_INDEX)) {

@@ -32,9 +32,11 @@ export class ConflictDetector {
     for (const { pkKey, remote, baseline } of rows) {
       const logged = changes.get(keyString(primaryKeyOf(remote)));
       let changed: boolean;
-      if (method === 'version') {
+      if (method === 'version' && (baseline.remoteVersion !== null || !this.remoteLogs)) {
         changed = baseline.remoteVersion !== null && versionOf(meta, remote) !== baseline.remoteVersion;
-      } else if (method === 'log') {
+      } else if (method === 'log' || method === 'version') {
+        // 'version' without a version baseline: a row LOCAL received from REMOTE (its version is REMOTE's own,
+        // never synced), checked through REMOTE's log since what LOCAL had applied of it
         changed = baseline.remoteLogId !== null && !!logged && logged.id > baseline.remoteLogId;
       } else {
         changed = baseline.remoteHash !== null && rowHash(meta, remote) !== baseline.remoteHash;
@@ -65,7 +67,7 @@ export class ConflictDetector {
       {
         entity: meta.className,
         id: { $gt: since },
-        // `<` or `>` rather than `<>`: each branch is a range of the (entity, origin, id) index
+        // `<` or `>` rather than `<>`: each branch is a range of the (origin, id) index of `originIndex`
         $or: [{ origin: null }, { origin: { $lt: this.source } }, { origin: { $gt: this.source } }],
       },
       { disableIdentityMap: true, fields: ['id', 'pk', 'createdAt'] },

@@ -47,17 +47,22 @@ export async function closableHoles(em: EntityManager, all: SynchroHole[]): Prom
       // hold holes open as long as it runs. Only transactions connected to this database can own a log id:
       // their oldest xid is derived from `age()`, which counts back from our own xid when we have one, else
       // from the next xid, which is at least the snapshot's xmax, so the estimate errs towards "older".
+      // Its own statement, outside any caller transaction: inside one, `pg_stat_activity` and the reference of
+      // `age()` are fixed when first read, and a transaction started since would go unseen. A caller transaction
+      // holding log rows of its own is then just another running transaction of this database. (PGlite has one
+      // connection: a statement outside the caller's transaction would wait for it, so it stays inside.)
+      const single = em.getPlatform().constructor.name.toLowerCase().includes('pglite');
       const [row] = await conn.execute<{ x: string; l: string | null }[]>(
         'with running as (' +
           'select backend_xid as xid from pg_stat_activity ' +
-          'where datname = current_database() and backend_xid is not null and pid <> pg_backend_pid() ' +
+          'where datname = current_database() and backend_xid is not null ' +
           'union all select transaction from pg_prepared_xacts where database = current_database()) ' +
           'select pg_snapshot_xmin(pg_current_snapshot())::text as x, ' +
           '(coalesce(pg_current_xact_id_if_assigned(), pg_snapshot_xmax(pg_current_snapshot()))::text::numeric ' +
           '- (select max(age(xid)) from running))::text as l',
         [],
         'all',
-        ctx,
+        single ? ctx : undefined,
       );
       const xmin = BigInt(row.x);
       const oldestHere = row.l == null ? null : BigInt(row.l);

@@ -545,8 +545,9 @@ export class BatchWriter {
     for (const byPk of this.plan.upserts.values()) {
       for (const u of byPk.values()) {
         if (!u.resolved.remote || u.decision === 'pending') continue;
-        // A row matched by reference and not written keeps its baseline: nothing was confirmed.
-        if (u.resolved.by === 'reference' && u.ensureOnly) continue;
+        // A row matched by reference (or through LOCAL's references, as received from REMOTE) and not written
+        // keeps its baseline: nothing was confirmed.
+        if ((u.resolved.by === 'reference' || u.resolved.by === 'origin') && u.ensureOnly) continue;
         const meta = u.remoteMeta;
         const hash = detectionMethod(meta, this.#detector.remoteLogs) === 'hash';
         rows.push({

@@ -328,12 +328,15 @@ export class RemoteResolver {
         .limit(1)
         .execute('all', true);
       any = one.length > 0;
-      this.received.any.set(entity, any);
+      // only a yes is kept for the run: a sync the other way may add the first reference meanwhile
+      if (any) this.received.any.set(entity, any);
     }
     if (!any) return found;
     const values = pkKeys.map((k) => JSON.parse(k) as unknown);
     const platform = this.local.getPlatform();
-    const jsonType = metadataOf(this.local, SynchroReference).properties.remotePk.customType!;
+    const remotePkProp = metadataOf(this.local, SynchroReference).properties.remotePk;
+    const jsonType = remotePkProp.customType!;
+    const column = platform.quoteIdentifier(remotePkProp.fieldNames[0]!);
     // On SQLite one JSON parameter (see pkListWhere); the stored JSON text is what json_quote() gives back.
     const chunks =
       dialectOf(this.local) === 'sqlite'
@@ -344,8 +347,7 @@ export class RemoteResolver {
         dialectOf(this.local) === 'sqlite'
           ? {
               [raw(
-                (alias: string) =>
-                  `${alias}.${platform.quoteIdentifier('remote_pk')} in (select json_quote(value) from json_each(?))`,
+                (alias: string) => `${alias}.${column} in (select json_quote(value) from json_each(?))`,
                 [JSON.stringify(chunk)],
               ) as never]: [],
             }
