@@ -1,4 +1,4 @@
-import type { EntityMetadata } from '@mikro-orm/core';
+import type { EntityMetadata, Options } from '@mikro-orm/core';
 import { ORIGIN_INDEX, synchronize, withSynchro } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PG_URL } from '../support/databases.js';
@@ -42,7 +42,7 @@ describe('withSynchro({ originIndex })', () => {
     expect(seen).toContain('Author');
 
     // the same without a hook of the user's: nothing is left behind, and nothing stacks
-    const plain = { entities: MODEL };
+    const plain: Partial<Options> = { entities: MODEL };
     const off = withSynchro(withSynchro(plain, { remote: null, originIndex: true }), { remote: null });
     expect(off.discovery?.onMetadata).toBeUndefined();
     expect(await createSql(off)).not.toContain(ORIGIN_INDEX);
