@@ -89,8 +89,9 @@ describe.skipIf(!PG_URL)('the conflict check on a PostgreSQL REMOTE with originI
           "select 'Author', 'update', to_jsonb(g), 'site', now() from generate_series(1, 20000) g",
       );
       await conn.execute('analyze synchro_change');
-      // the statement as logged has placeholders: entity, oldest baseline, then the source twice
-      const values = ["'Author'", '1', "'site'", "'site'"];
+      // the statement as logged has placeholders: entity, oldest baseline, the source twice, the batch's keys
+      expect(check).toMatch(/"pk" in \(\?\)/);
+      const values = ["'Author'", '1', "'site'", "'site'", "'1'"];
       const sql = check.replace(/\?/g, () => values.shift() ?? '?');
       const [row] = await conn.execute<{ 'QUERY PLAN': unknown }[]>(`explain (format json) ${sql}`);
       const plan = JSON.stringify(row['QUERY PLAN']);

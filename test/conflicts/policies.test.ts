@@ -7,7 +7,7 @@ import {
 } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
-import { Doc, Memo } from '../support/model.js';
+import { Doc, Memo, Note } from '../support/model.js';
 import type { TestPair } from '../support/orm.js';
 import { openSyncPair } from '../support/sync.js';
 
@@ -289,6 +289,34 @@ describe.each(PAIRS)('delete conflicts $name', (kinds) => {
       await resolveConflict(p.local.orm, conflict.id, 'local');
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', deleted: 1 });
       expect(await remoteText(p)).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('conflicts on a SQLite REMOTE', () => {
+  // REMOTE's log is read for the batch's keys through one JSON parameter there (json_each / json_quote)
+  it('detects REMOTE edits through its log, for integer and string keys', async () => {
+    const p = await openSyncPair({ local: 'pglite', remote: 'sqlite' });
+    try {
+      await conflictOnMemo(p, 'remote');
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts.map((c) => [c.entity, c.resolution])).toEqual([['Memo', 'local']]);
+      expect(await remoteText(p)).toEqual(['office']);
+
+      const em = p.local.orm.em.fork();
+      const note = em.create(Note, { id: crypto.randomUUID(), text: 'v1' });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const rem = p.remote.orm.em.fork();
+      (await rem.findOneOrFail(Note, { id: note.id })).text = 'server';
+      await rem.flush();
+      await tick();
+      note.text = 'office';
+      await em.flush();
+      const again = await synchronize(p.local.orm, p.remote.orm);
+      expect(again.conflicts.map((c) => [c.entity, c.resolution])).toEqual([['Note', 'local']]);
     } finally {
       await p.close();
     }

@@ -1,5 +1,7 @@
-import type { EntityManager, EntityMetadata } from '@mikro-orm/core';
+import { type EntityManager, type EntityMetadata, raw } from '@mikro-orm/core';
+import { dialectOf } from '../log/dialect.js';
 import { SynchroChange } from '../log/entities.js';
+import { metadataOf } from '../natural-keys/metadataOf.js';
 import { keyString, primaryKeyOf } from '../util/primaryKey.js';
 import { type Baseline, detectionMethod, rowHash, versionOf } from './Baseline.js';
 
@@ -54,10 +56,13 @@ export class ConflictDetector {
     return last.length ? Number(last[0].id) : 0;
   }
 
-  /** REMOTE's own changes (not applied from this source) per row since the oldest baseline, in one query. */
+  /**
+   * REMOTE's own changes (not applied from this source) per row since the oldest baseline, in one query, for
+   * the batch's rows only (single-column keys; a composite key reads every change of the entity since then).
+   */
   private async remoteChanges(
     meta: EntityMetadata,
-    rows: { baseline: Baseline }[],
+    rows: { remote: object; baseline: Baseline }[],
   ): Promise<Map<string, { id: number; at: Date }>> {
     const since = Math.min(...rows.map((r) => r.baseline.remoteLogId ?? Number.MAX_SAFE_INTEGER));
     const latest = new Map<string, { id: number; at: Date }>();
@@ -69,6 +74,7 @@ export class ConflictDetector {
         id: { $gt: since },
         // `<` or `>` rather than `<>`: each branch is a range of the (origin, id) index of `originIndex`
         $or: [{ origin: null }, { origin: { $lt: this.source } }, { origin: { $gt: this.source } }],
+        ...this.pkFilter(meta, rows),
       },
       { disableIdentityMap: true, fields: ['id', 'pk', 'createdAt'] },
     );
@@ -79,4 +85,25 @@ export class ConflictDetector {
     }
     return latest;
   }
+
+  /**
+   * The log's `pk` (JSON) among the rows' keys, so a log full of other rows' changes (other sites', REMOTE's own)
+   * is filtered in the database instead of returned: on SQLite as one JSON parameter (see pkListWhere), elsewhere
+   * as an `in` list (MikroORM writes each value as JSON, as the log stores it).
+   */
+  private pkFilter(meta: EntityMetadata, rows: { remote: object }[]): object {
+    if (meta.compositePK || rows.length > MAX_PK_FILTER) return {};
+    const keys = rows.map((r) => primaryKeyOf(r.remote));
+    if (dialectOf(this.tx) !== 'sqlite') return { pk: { $in: keys } };
+    const platform = this.tx.getPlatform();
+    const column = platform.quoteIdentifier(metadataOf(this.tx, SynchroChange).properties.pk.fieldNames[0]!);
+    const fragment = raw(
+      (alias: string) => `${alias}.${column} in (select json_quote(value) from json_each(?))`,
+      [JSON.stringify(keys)],
+    );
+    return { [fragment as never]: [] };
+  }
 }
+
+/** Above this many rows the check reads every change of the entity since the baseline (parameter limits). */
+const MAX_PK_FILTER = 10_000;
