@@ -1,7 +1,7 @@
-import { type EntityManager, type EntityMetadata, raw } from '@mikro-orm/core';
-import { dialectOf } from '../log/dialect.js';
+import type { EntityManager, EntityMetadata } from '@mikro-orm/core';
 import { SynchroChange } from '../log/entities.js';
 import { metadataOf } from '../natural-keys/metadataOf.js';
+import { jsonKeyListWhere } from '../sync/resolve/pkWhere.js';
 import { keyString, primaryKeyOf } from '../util/primaryKey.js';
 import { type Baseline, detectionMethod, rowHash, versionOf } from './Baseline.js';
 
@@ -86,22 +86,15 @@ export class ConflictDetector {
     return latest;
   }
 
-  /**
-   * The log's `pk` (JSON) among the rows' keys, so a log full of other rows' changes (other sites', REMOTE's own)
-   * is filtered in the database instead of returned: on SQLite as one JSON parameter (see pkListWhere), elsewhere
-   * as an `in` list (MikroORM writes each value as JSON, as the log stores it).
-   */
+  /** The log's `pk` among the rows' keys, so other rows' changes (other sites', REMOTE's own) stay in the database. */
   private pkFilter(meta: EntityMetadata, rows: { remote: object }[]): object {
     if (meta.compositePK || rows.length > MAX_PK_FILTER) return {};
-    const keys = rows.map((r) => primaryKeyOf(r.remote));
-    if (dialectOf(this.tx) !== 'sqlite') return { pk: { $in: keys } };
-    const platform = this.tx.getPlatform();
-    const column = platform.quoteIdentifier(metadataOf(this.tx, SynchroChange).properties.pk.fieldNames[0]!);
-    const fragment = raw(
-      (alias: string) => `${alias}.${column} in (select json_quote(value) from json_each(?))`,
-      [JSON.stringify(keys)],
+    const pk = metadataOf(this.tx, SynchroChange).properties.pk;
+    return jsonKeyListWhere(
+      this.tx,
+      pk,
+      rows.map((r) => primaryKeyOf(r.remote)),
     );
-    return { [fragment as never]: [] };
   }
 }
 

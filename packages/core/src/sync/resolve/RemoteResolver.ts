@@ -5,7 +5,6 @@ import {
   helper,
   Reference,
   ReferenceKind,
-  raw,
 } from '@mikro-orm/core';
 import type { Baseline } from '../../conflicts/Baseline.js';
 import { dialectOf } from '../../log/dialect.js';
@@ -24,7 +23,7 @@ import { chunkByParameters } from '../../util/parameterLimit.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
 import { sqlEm } from '../../util/sqlEm.js';
 import { relationTarget } from '../apply/copyValues.js';
-import { hasGeneratedPk, pkListWhere, pkWeight } from './pkWhere.js';
+import { hasGeneratedPk, jsonKeyListWhere, pkListWhere, pkWeight } from './pkWhere.js';
 
 /**
  * @internal The REMOTE row of a LOCAL row resolved earlier in the batch; null when it is new on REMOTE,
@@ -286,11 +285,7 @@ export class RemoteResolver {
         remoteHash?: string | null;
         remoteLogId?: number | string | null;
       }[];
-      let baselines = this.baselines.get(entity);
-      if (!baselines) {
-        baselines = new Map();
-        this.baselines.set(entity, baselines);
-      }
+      const baselines = this.baselinesOf(entity);
       for (const row of rows) {
         found.set(row.localPk, jsonType.convertToJSValue(row.remotePk, platform));
         baselines.set(row.localPk, {
@@ -334,45 +329,39 @@ export class RemoteResolver {
     if (!any) return found;
     const values = pkKeys.map((k) => JSON.parse(k) as unknown);
     const platform = this.local.getPlatform();
-    const remotePkProp = metadataOf(this.local, SynchroReference).properties.remotePk;
-    const jsonType = remotePkProp.customType!;
-    const column = platform.quoteIdentifier(remotePkProp.fieldNames[0]!);
-    // On SQLite one JSON parameter (see pkListWhere); the stored JSON text is what json_quote() gives back.
-    const chunks =
-      dialectOf(this.local) === 'sqlite'
-        ? [values]
-        : chunkByParameters(platform, values, 1).map((c) => [...c] as unknown[]);
+    const remotePk = metadataOf(this.local, SynchroReference).properties.remotePk;
+    // SQLite takes the keys as one JSON parameter, whatever their number
+    const chunks = dialectOf(this.local) === 'sqlite' ? [values] : chunkByParameters(platform, values, 1);
     for (const chunk of chunks) {
-      const where =
-        dialectOf(this.local) === 'sqlite'
-          ? {
-              [raw(
-                (alias: string) => `${alias}.${column} in (select json_quote(value) from json_each(?))`,
-                [JSON.stringify(chunk)],
-              ) as never]: [],
-            }
-          : { remotePk: { $in: chunk } };
       const rows = (await em
         .createQueryBuilder(SynchroReference)
         .select(['localPk', 'remotePk'])
-        .where({ source: node, entity, ...where })
+        .where({ source: node, entity, ...jsonKeyListWhere(this.local, remotePk, chunk) })
         .execute('all', true)) as { localPk: string; remotePk: unknown }[];
       for (const row of rows) {
-        found.set(keyString(jsonType.convertToJSValue(row.remotePk, platform)), JSON.parse(row.localPk));
+        found.set(
+          keyString(remotePk.customType!.convertToJSValue(row.remotePk, platform)),
+          JSON.parse(row.localPk),
+        );
       }
     }
     if (found.size) {
-      let baselines = this.baselines.get(entity);
-      if (!baselines) {
-        baselines = new Map();
-        this.baselines.set(entity, baselines);
-      }
+      const baselines = this.baselinesOf(entity);
       for (const pkKey of found.keys()) {
         if (!baselines.has(pkKey))
           baselines.set(pkKey, { remoteVersion: null, remoteHash: null, remoteLogId });
       }
     }
     return found;
+  }
+
+  private baselinesOf(entity: string): Map<string, Baseline> {
+    let baselines = this.baselines.get(entity);
+    if (!baselines) {
+      baselines = new Map();
+      this.baselines.set(entity, baselines);
+    }
+    return baselines;
   }
 
   /** See {@link ReceivedFrom.appliedUpTo}. */

@@ -1,4 +1,4 @@
-import { type EntityManager, type EntityMetadata, raw } from '@mikro-orm/core';
+import { type EntityManager, type EntityMetadata, type EntityProperty, raw } from '@mikro-orm/core';
 import { dialectOf } from '../../log/dialect.js';
 
 /**
@@ -59,6 +59,25 @@ export function keyListWhere(
   const field = em.getPlatform().quoteIdentifier(column);
   const fragment = raw(
     (alias: string) => `${alias}.${field} in (select value from json_each(?))`,
+    [JSON.stringify(values)],
+  );
+  return { [fragment as never]: [] };
+}
+
+/**
+ * @internal `prop in values` for a JSON property holding single-column keys (the log's `pk`, a reference's
+ * `remotePk`): on SQLite one JSON parameter whose items `json_quote()` turns back into the stored JSON text (see
+ * {@link pkListWhere}), elsewhere an `$in` list, whose values MikroORM writes as JSON.
+ */
+export function jsonKeyListWhere(
+  em: EntityManager,
+  prop: EntityProperty,
+  values: readonly unknown[],
+): object {
+  if (dialectOf(em) !== 'sqlite') return { [prop.name]: { $in: [...values] } };
+  const column = em.getPlatform().quoteIdentifier(prop.fieldNames[0]!);
+  const fragment = raw(
+    (alias: string) => `${alias}.${column} in (select json_quote(value) from json_each(?))`,
     [JSON.stringify(values)],
   );
   return { [fragment as never]: [] };
