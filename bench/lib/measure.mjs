@@ -21,7 +21,23 @@ export function memNow() {
     heapUsedMb: round(m.heapUsed / 2 ** 20),
     heapTotalMb: round(m.heapTotal / 2 ** 20),
     externalMb: round(m.external / 2 ** 20),
+    ...rssParts(),
   };
+}
+
+/**
+ * Linux: RSS split into anonymous memory (heaps, malloc) and file-backed pages (code, memory-mapped files),
+ * from /proc/self/status; empty elsewhere.
+ */
+function rssParts() {
+  let status;
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return {};
+  }
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssAnonMb: round(kb('RssAnon') / 1024), rssFileMb: round(kb('RssFile') / 1024) };
 }
 
 export function gc() {

@@ -115,10 +115,9 @@ export const Address = defineEntity({
 export const Kind = { Paper: 'paper', Ebook: 'ebook' } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
-/** One column of each JS value type carried across drivers. */
-export const Sample = defineEntity({
-  name: 'Sample',
-  properties: {
+/** One column of each JS value type carried across drivers (fresh builders for each entity using them). */
+export function valueColumns() {
+  return {
     id: p.integer().primary(),
     code: p.string().unique(),
     flag: p.boolean(),
@@ -127,10 +126,15 @@ export const Sample = defineEntity({
     data: p.json<Record<string, unknown>>(),
     amount: p.decimal('number').precision(12).scale(3),
     kind: p.enum([Kind.Paper, Kind.Ebook]),
-    address: () => p.embedded(Address),
     big: p.bigint('number'),
     ratio: p.double(),
-  },
+  };
+}
+
+/** The value columns and an embeddable. */
+export const Sample = defineEntity({
+  name: 'Sample',
+  properties: { ...valueColumns(), address: () => p.embedded(Address) },
 });
 
 /** Optimistic locking: REMOTE keeps and increments its own version. */

@@ -1,7 +1,15 @@
+import { defineEntity, type MikroORM, p } from '@mikro-orm/core';
 import { synchronize } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
-import { Kind, Sample } from '../support/model.js';
+import { plainRows } from '../../packages/core/src/sync/apply/BulkWriter.js';
+import { Author, Book, Kind, MODEL, Sample, valueColumns } from '../support/model.js';
 import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
+
+/** Sample without its embeddable, with a relation: the bulk path inserts its new rows as plain data. */
+const FlatSample = defineEntity({
+  name: 'FlatSample',
+  properties: { ...valueColumns(), owner: () => p.manyToOne(Author).nullable() },
+});
 
 /** Values carried as JS values through both ORMs; bigint stays within 2^53 (SQLite's limit, see docs/sync.md). */
 const samples = [
@@ -51,6 +59,46 @@ describe.each(PATH_PAIRS)('values $name, $path path', ({ path, ...kinds }) => {
       again.ratio = 2.5;
       await pem.flush();
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1 });
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+const metaOf = (orm: MikroORM, entity: { meta: { className: string } }) =>
+  orm.getMetadata().getByClassName(entity.meta.className);
+
+describe.each(PATH_PAIRS)('values of plain rows $name, $path path', ({ path, ...kinds }) => {
+  it('carries every value type and relation of rows inserted as plain data', async () => {
+    const p = await openSyncPair(kinds, { writePath: path }, {}, [...MODEL, FlatSample]);
+    try {
+      // the bulk path takes plain data for these rows, and entities for an embeddable
+      expect(plainRows(metaOf(p.remote.orm, FlatSample))).toBe(true);
+      expect(plainRows(metaOf(p.remote.orm, Book))).toBe(true);
+      expect(plainRows(metaOf(p.remote.orm, Sample))).toBe(false);
+      const em = p.local.orm.em.fork();
+      const owner = em.create(Author, { id: 7, email: 'owner@example.com', name: 'Owner' });
+      for (const [i, s] of samples.entries()) {
+        const { address: _address, ...flat } = s;
+        em.create(FlatSample, { ...flat, owner: i === 0 ? owner : null });
+      }
+      await em.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report).toMatchObject({ status: 'synced', created: 3 });
+      const rows = await p.remote.orm.em
+        .fork()
+        .find(FlatSample, {}, { orderBy: { code: 'asc' }, populate: ['owner'] });
+      expect(rows.map(({ id: _id, owner: o, ...rest }) => ({ ...rest, owner: o?.email ?? null }))).toEqual(
+        samples.map(({ address: _address, ...s }, i) => ({
+          ...s,
+          owner: i === 0 ? 'owner@example.com' : null,
+        })),
+      );
+      // written as REMOTE stores them: nothing is different on the next run
+      const pem = p.local.orm.em.fork();
+      (await pem.findOneOrFail(FlatSample, { code: 'two' })).ratio = 2.5;
+      await pem.flush();
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1, created: 0 });
     } finally {
       await p.close();
     }

@@ -30,6 +30,15 @@ export class SynchroError extends Error {
     );
   }
 
+  /** The database did not return the key of a row the bulk path inserted as plain data. */
+  static keyNotReturned(entity: string, index: number): SynchroError {
+    return new SynchroError(
+      `${entity}: the database returned no primary key for new row #${index} of a bulk INSERT, so the row cannot ` +
+        `be referenced. Set SynchroOptions.writePath to { ${entity}: 'unit-of-work' } and report the driver and schema.`,
+      { entity },
+    );
+  }
+
   /** `resolveConflict()` was given an id that is not a pending conflict. */
   static conflictNotFound(id: number): SynchroError {
     return new SynchroError(

@@ -176,6 +176,8 @@ export class BatchWriter {
       const inserted = await this.#bulk.insert(
         remoteMeta,
         ready.map((u) => ({ ...this.valuesOf(u), ...this.relationsOf(u) })),
+        // a skipped property keeps REMOTE's own default, which only an entity built here would apply
+        this.ctx.skipped(entity).length === 0,
       );
       ready.forEach((u, i) => {
         u.resolved = { remote: inserted[i] };

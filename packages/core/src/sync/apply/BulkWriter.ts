@@ -1,4 +1,13 @@
-import { ChangeSet, ChangeSetType, type EntityManager, type EntityMetadata, helper } from '@mikro-orm/core';
+import {
+  ChangeSet,
+  ChangeSetType,
+  type EntityManager,
+  type EntityMetadata,
+  helper,
+  Reference,
+  ReferenceKind,
+} from '@mikro-orm/core';
+import { SynchroError } from '../../errors/SynchroError.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { primaryKeyOf } from '../../util/primaryKey.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
@@ -38,9 +47,15 @@ export class BulkWriter {
     return changeSets.length;
   }
 
-  /** Inserts new rows (one multi-row INSERT per chunk) and returns them, managed, in the order given. */
-  async insert(meta: EntityMetadata, rows: Record<string, unknown>[]): Promise<object[]> {
+  /**
+   * Inserts new rows (one multi-row INSERT per chunk) and returns them, managed, in the order given. Rows of
+   * a {@link plainRows} entity go to the driver as plain data (no entity is built, hydrated or snapshotted
+   * for them) and come back as references to the keys the database assigned; others are created as
+   * entities and written through the change set persister.
+   */
+  async insert(meta: EntityMetadata, rows: Record<string, unknown>[], plain = false): Promise<object[]> {
     if (rows.length === 0) return [];
+    if (plain && plainRows(meta)) return this.insertPlain(meta, rows);
     const comparator = this.tx.getComparator();
     const entities = rows.map(
       (data) => this.tx.create(meta.class, data as never, { persist: false }) as object,
@@ -54,6 +69,42 @@ export class BulkWriter {
     for (const cs of changeSets)
       uow.register(cs.entity, comparator.prepareEntity(cs.entity), { refresh: true });
     return entities;
+  }
+
+  /**
+   * Plain-data INSERTs (as `em.insertMany()` sends them: custom types converted by the driver), relations as
+   * their target's key, as few statements as the parameter limit allows; the new rows are returned as
+   * references (in the identity map, so relations of later writes point at them).
+   */
+  private async insertPlain(meta: EntityMetadata, rows: Record<string, unknown>[]): Promise<object[]> {
+    const pk = meta.getPrimaryProps()[0]!;
+    const relations = meta.relations.filter((p) => p.name in rows[0]!);
+    const data = rows.map((row) => {
+      const out = { ...row };
+      for (const prop of relations) {
+        const target = out[prop.name];
+        out[prop.name] = target == null ? null : helper(Reference.unwrapReference(target)).getPrimaryKey();
+      }
+      return out;
+    });
+    const driver = this.tx.getDriver();
+    const ctx = this.tx.getTransactionContext();
+    const columns = Object.keys(data[0]!).length || 1;
+    const keys: unknown[] = [];
+    for (const chunk of chunkByParameters(this.tx.getPlatform(), data, columns)) {
+      const res = await driver.nativeInsertMany(meta.class, chunk as never[], {
+        ctx,
+        convertCustomTypes: true,
+        processCollections: false,
+      });
+      chunk.forEach((row, i) => {
+        keys.push(row[pk.name] ?? res.rows?.[i]?.[pk.fieldNames[0]!]);
+      });
+    }
+    return keys.map((key, i) => {
+      if (key == null) throw SynchroError.keyNotReturned(meta.className, i);
+      return this.tx.getReference(meta.class, key as never) as object;
+    });
   }
 
   /**
@@ -118,3 +169,40 @@ export class BulkWriter {
     return deleted;
   }
 }
+
+/**
+ * @internal Whether new rows of `meta` can be inserted as plain data: one table (no inheritance), a single
+ * primary key column, scalar columns (no embeddables) and relations to single-column keys. Other entities
+ * are written as entities.
+ */
+export function plainRows(meta: EntityMetadata): boolean {
+  let plain = plainCache.get(meta);
+  if (plain === undefined) {
+    plain =
+      meta.root === meta &&
+      !meta.discriminatorColumn &&
+      !meta.inheritanceType &&
+      meta.primaryKeys.length === 1 &&
+      meta.getPrimaryProps()[0]!.kind === ReferenceKind.SCALAR &&
+      meta.props.every((prop) => {
+        if (prop.persist === false || prop.formula) return true;
+        switch (prop.kind) {
+          case ReferenceKind.SCALAR:
+            return !prop.embedded;
+          case ReferenceKind.MANY_TO_ONE:
+            return prop.fieldNames.length === 1;
+          case ReferenceKind.ONE_TO_ONE:
+            return !prop.owner || prop.fieldNames.length === 1;
+          case ReferenceKind.ONE_TO_MANY:
+          case ReferenceKind.MANY_TO_MANY:
+            return true;
+          default:
+            return false; // embedded
+        }
+      });
+    plainCache.set(meta, plain);
+  }
+  return plain;
+}
+
+const plainCache = new WeakMap<EntityMetadata, boolean>();

@@ -46,8 +46,7 @@ export async function readPivotRows(
       .where(
         keyListWhere(
           em,
-          pivot.ownerName,
-          pivot.meta.properties[pivot.ownerName as never]!.fieldNames[0]!,
+          pivot.meta.properties[pivot.ownerName as never]!,
           pivot.ownerKeyType,
           chunk,
         ) as never,

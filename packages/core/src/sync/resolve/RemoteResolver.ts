@@ -23,7 +23,7 @@ import { chunkByParameters } from '../../util/parameterLimit.js';
 import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
 import { sqlEm } from '../../util/sqlEm.js';
 import { relationTarget } from '../apply/copyValues.js';
-import { hasGeneratedPk, jsonKeyListWhere, pkListWhere, pkWeight } from './pkWhere.js';
+import { hasGeneratedPk, jsonKeyListWhere, keyListWhere, pkListWhere, pkWeight } from './pkWhere.js';
 
 /**
  * @internal The REMOTE row of a LOCAL row resolved earlier in the batch; null when it is new on REMOTE,
@@ -271,13 +271,19 @@ export class RemoteResolver {
     const found = new Map<string, unknown>();
     const platform = this.tx.getPlatform();
     // JSON as the driver returns it (SQLite: text), converted the way MikroORM converts the property
-    const jsonType = metadataOf(this.tx, SynchroReference).properties.remotePk.customType!;
+    const refMeta = metadataOf(this.tx, SynchroReference);
+    const jsonType = refMeta.properties.remotePk.customType!;
     for (const chunk of chunkByParameters(platform, pkKeys, 1)) {
       // plain rows (mapped to property names and types), not entities: nothing here is written back
       const rows = (await sqlEm(this.tx)
         .createQueryBuilder(SynchroReference)
         .select(['localPk', 'remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'])
-        .where({ source: this.source, entity, localPk: { $in: chunk } })
+        .where({
+          $and: [
+            { source: this.source, entity },
+            keyListWhere(this.tx, refMeta.properties.localPk, 'string', chunk),
+          ],
+        } as never)
         .execute('all', true)) as {
         localPk: string;
         remotePk: unknown;
