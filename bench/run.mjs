@@ -32,11 +32,13 @@ const list = (v, d) => (v === undefined ? d : String(v).split(',').map(Number));
 
 /**
  * Sizes: the issue's full sizes by default, small ones with --quick; each overridable by flag. A time budget
- * (--budget-min, default 22 for a full run, which then takes ~17–22 min in all) is shared out between scenarios 2–4: repeated runs stop when a
- * variant's share is spent (always at least one), and a child running past its limit is stopped and reported
- * with how far it got. --budget-min=0 removes the budget (every run at every size, however long it takes).
+ * (--budget-min, default 80 for a full run, which then takes ~30 min in all: the two 1,000,000-change memory
+ * runs take ~6–7 min each on the machine of docs/benchmarks.md) is shared out between scenarios 2–4: repeated
+ * runs stop when a variant's share is spent (always at least one), and a child running past its limit is
+ * stopped and reported with how far it got. --budget-min=0 removes the budget (every run at every size, however
+ * long it takes).
  */
-const budgetMin = num(args['budget-min'], quick ? 0 : 22);
+const budgetMin = num(args['budget-min'], quick ? 0 : 80);
 const plan = {
   facts: { quick },
   // short flushes on a shared disk are noisy: the logging medians take 9 runs (3 with --quick)
@@ -60,7 +62,11 @@ const plan = {
     runs: num(args.runs, 3),
     fullCopyRuns: num(args['full-copy-runs'], 1),
   },
-  memory: { sizes: list(args['memory-n'], quick ? [500, 2000] : [50_000, 1_000_000]) },
+  memory: {
+    sizes: list(args['memory-n'], quick ? [500, 2000] : [50_000, 1_000_000]),
+    // the default write path ('auto': bulk for the benchmark's entities, nothing observes them) and the unit of work
+    variants: String(args['memory-variants'] ?? 'auto,uow').split(','),
+  },
   budgetMin,
   /** Shares of the budget, in minutes (scenario 1 and the facts take ~3 min and are not budgeted). */
   budgets: budgetMin ? { sync: budgetMin * 0.34, delta: budgetMin * 0.32, memory: budgetMin * 0.22 } : null,
@@ -320,38 +326,49 @@ async function scenarioDelta() {
 }
 
 async function scenarioMemory() {
-  const out = { sizes: {}, budgetMin: plan.budgets?.memory ?? null };
+  const out = { sizes: {}, variants: plan.memory.variants, budgetMin: plan.budgets?.memory ?? null };
   const started = Date.now();
+  const total = plan.memory.sizes.length * plan.memory.variants.length;
+  let ran = 0;
   for (const [i, n] of plan.memory.sizes.entries()) {
     const books = booksForChanges(n);
     log(`[4 memory] populating LOCAL with ${changesFor(books)} logged changes (raw)`);
     const pop = await child('populate-raw', { books, log: true }, { timeoutMs: 1_800_000 });
     cleanup.push(() => rmDir(pop.result.localRef.dir));
-    const left = plan.budgets ? plan.budgets.memory - (Date.now() - started) / MIN : null;
-    const share = left === null ? null : i === plan.memory.sizes.length - 1 ? left : left * 0.45;
-    log(
-      `[4 memory] syncing ${pop.result.changes} changes${share ? ` (time limit ${Math.max(1, share).toFixed(1)} min)` : ''}`,
-    );
-    const r = await child(
-      'memory',
-      { localRef: pop.result.localRef, remoteKind },
-      { timeoutMs: share === null ? limit(0) : Math.max(60_000, share * MIN), allowFail: true },
-    );
-    out.sizes[n] = {
-      changes: pop.result.changes,
-      ok: r.ok,
-      error: r.error,
-      killedAt: r.progressAtKill ?? null,
-      ...r.result,
-      peak: r.peak,
-      wallMs: r.wallMs,
-    };
-    if (r.ok)
-      log(`    ${r.result.ms} ms (${r.result.changesPerSec} changes/s), peak RSS ${r.peak.vmHwmMb} MB`);
-    else
+    const last = i === plan.memory.sizes.length - 1;
+    // each variant syncs the same LOCAL file into its own fresh REMOTE (a sync reads LOCAL, writes REMOTE)
+    for (const variant of plan.memory.variants) {
+      const left = plan.budgets ? plan.budgets.memory - (Date.now() - started) / MIN : null;
+      // the small sizes take a small share; the largest shares what is left
+      const share = left === null ? null : last ? left / (total - ran) : left * 0.1;
+      ran += 1;
       log(
-        `    STOPPED: ${String(r.error).split('\n')[0]}${r.progressAtKill?.progress ? ` after ${r.progressAtKill.progress.done} of ${r.progressAtKill.progress.total} changes, peak RSS so far ${r.progressAtKill.peak?.vmHwmMb} MB` : ''}`,
+        `[4 memory] ${variant}: syncing ${pop.result.changes} changes${share ? ` (time limit ${Math.max(1, share).toFixed(1)} min)` : ''}`,
       );
+      const r = await child(
+        'memory',
+        { localRef: pop.result.localRef, remoteKind, variant },
+        { timeoutMs: share === null ? limit(0) : Math.max(60_000, share * MIN), allowFail: true },
+      );
+      const entry = {
+        variant,
+        changes: pop.result.changes,
+        ok: r.ok,
+        error: r.error,
+        killedAt: r.progressAtKill ?? null,
+        ...r.result,
+        peak: r.peak,
+        wallMs: r.wallMs,
+      };
+      out.sizes[n] ??= {};
+      out.sizes[n][variant] = entry;
+      if (r.ok)
+        log(`    ${r.result.ms} ms (${r.result.changesPerSec} changes/s), peak RSS ${r.peak.vmHwmMb} MB`);
+      else
+        log(
+          `    STOPPED: ${String(r.error).split('\n')[0]}${r.progressAtKill?.progress ? ` after ${r.progressAtKill.progress.done} of ${r.progressAtKill.progress.total} changes, peak RSS so far ${r.progressAtKill.peak?.vmHwmMb} MB` : ''}`,
+        );
+    }
     rmDir(pop.result.localRef.dir);
   }
   results.scenarios.memory = out;

@@ -104,11 +104,18 @@ export function deltaSummary(results) {
   });
 }
 
+/** Memory runs, one per size and write path ('auto' is the default; result files before variants hold 'uow'). */
 export function memorySummary(results) {
   const m = results.scenarios.memory;
   if (!m) return null;
-  return Object.entries(m.sizes).map(([n, r]) => ({
+  const runs = Object.entries(m.sizes).flatMap(([n, bySize]) =>
+    'ok' in bySize
+      ? [[n, bySize.variant ?? 'uow', bySize]]
+      : Object.entries(bySize).map(([variant, r]) => [n, variant, r]),
+  );
+  return runs.map(([n, variant, r]) => ({
     n: Number(n),
+    variant,
     changes: r.changes,
     ok: r.ok,
     error: r.error,
@@ -121,6 +128,15 @@ export function memorySummary(results) {
     curve: r.progress ?? [],
     paths: r.report?.paths ?? null,
   }));
+}
+
+/** The label of a memory run's write path. */
+export function memoryVariantLabel(variant) {
+  return variant === 'auto'
+    ? "default path ('auto')"
+    : variant === 'uow'
+      ? 'unit-of-work path'
+      : `${variant} path`;
 }
 
 /** Every goal of the issue with its measured value and PASS / MISS (or n/a with the reason). */
@@ -202,43 +218,47 @@ export function evaluate(results) {
       );
     }
   }
-  const m = memorySummary(results);
-  if (m?.length) {
+  const all = memorySummary(results);
+  if (all?.length) {
     const inProcess = results.remoteKind === 'pglite';
-    for (const r of m) {
-      const note = !r.ok
-        ? `incomplete: ${r.error}`
-        : inProcess
-          ? `PGlite runs in the measured process (${fmt(r.baseline)} MB before the sync); growth during the sync ${fmt(r.peakMb - r.baseline)} MB`
-          : null;
-      add(
-        `4. peak RSS syncing ${fmt(r.n)} changes (MB)`,
-        r.peakMb,
-        '≤ 300',
-        r.ok && r.peakMb <= 300,
-        r.peakMb === null ? '—' : `${fmt(r.peakMb)}${r.ok ? '' : '+'}`,
-        note,
-      );
-      const g = goals.at(-1);
-      if (!r.ok) g.status = r.peakMb > 300 ? 'MISS' : 'n/a';
-      else if (inProcess) g.status = 'n/a';
-    }
-    if (m.length > 1 && m.every((r) => r.peakMb)) {
-      const flat = inProcess
-        ? round((m.at(-1).peakMb - m.at(-1).baseline) / Math.max(1, m[0].peakMb - m[0].baseline), 2)
-        : round(m.at(-1).peakMb / m[0].peakMb, 2);
-      const stopped = m.find((r) => !r.ok);
-      add(
-        `4. ${inProcess ? 'RSS growth during the sync' : 'peak RSS'}, ${fmt(m.at(-1).n)} ÷ ${fmt(m[0].n)} changes`,
-        flat,
-        '≤ 1.2× (flat)',
-        flat <= 1.2,
-        ratioFmt(flat),
-        stopped
-          ? `${fmt(stopped.n)} stopped after ${fmt(stopped.killedAt?.done)} changes: peak so far`
-          : null,
-      );
-      if (stopped) goals.at(-1).status = flat <= 1.2 ? 'n/a' : 'MISS';
+    for (const variant of [...new Set(all.map((r) => r.variant))]) {
+      const m = all.filter((r) => r.variant === variant);
+      const label = memoryVariantLabel(variant);
+      for (const r of m) {
+        const note = !r.ok
+          ? `incomplete: ${r.error}`
+          : inProcess
+            ? `PGlite runs in the measured process (${fmt(r.baseline)} MB before the sync); growth during the sync ${fmt(r.peakMb - r.baseline)} MB`
+            : null;
+        add(
+          `4. peak RSS syncing ${fmt(r.n)} changes, ${label} (MB)`,
+          r.peakMb,
+          '≤ 300',
+          r.ok && r.peakMb <= 300,
+          r.peakMb === null ? '—' : `${fmt(r.peakMb)}${r.ok ? '' : '+'}`,
+          note,
+        );
+        const g = goals.at(-1);
+        if (!r.ok) g.status = r.peakMb > 300 ? 'MISS' : 'n/a';
+        else if (inProcess) g.status = 'n/a';
+      }
+      if (m.length > 1 && m.every((r) => r.peakMb)) {
+        const flat = inProcess
+          ? round((m.at(-1).peakMb - m.at(-1).baseline) / Math.max(1, m[0].peakMb - m[0].baseline), 2)
+          : round(m.at(-1).peakMb / m[0].peakMb, 2);
+        const stopped = m.find((r) => !r.ok);
+        add(
+          `4. ${inProcess ? 'RSS growth during the sync' : 'peak RSS'}, ${fmt(m.at(-1).n)} ÷ ${fmt(m[0].n)} changes, ${label}`,
+          flat,
+          '≤ 1.2× (flat)',
+          flat <= 1.2,
+          ratioFmt(flat),
+          stopped
+            ? `${fmt(stopped.n)} stopped after ${fmt(stopped.killedAt?.done)} changes: peak so far`
+            : null,
+        );
+        if (stopped) goals.at(-1).status = flat <= 1.2 ? 'n/a' : 'MISS';
+      }
     }
   }
   return goals;
@@ -300,7 +320,7 @@ export function renderMarkdown(r) {
     'npm run bench                        # full sizes; REMOTE = PGlite on a temp dir unless SYNCHRO_PG_URL is set',
     'SYNCHRO_PG_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   # REMOTE = a real PostgreSQL server',
     'npm run bench -- --quick             # small sizes (< 2 min): bench/results/ only (add --docs to write this file)',
-    'npm run bench -- --only=sync,delta   # some scenarios; sizes: --sync-changes= --delta-sizes= --delta= --memory-n= --runs= --batch-size=',
+    'npm run bench -- --only=sync,delta   # some scenarios; sizes: --sync-changes= --delta-sizes= --delta= --memory-n= --memory-variants=auto,uow --runs= --batch-size= --budget-min=',
     '```',
     '',
     `This file: \`${r.command}\`. \`prebench\` builds every package first. Each measurement runs in its own child process`,
@@ -480,13 +500,16 @@ export function renderMarkdown(r) {
     p(
       'LOCAL holds the rows and the log of N changes (same mix as scenario 2, written raw); one child per N syncs the whole log into',
       `a fresh REMOTE and reports its peak RSS (kernel high-water mark of the whole process: Node and both drivers${r.remoteKind === 'pglite' ? ', and PGlite, which runs in-process' : ''}).`,
-      'A child stopped at its time limit reports the peak up to that point.',
+      'A child stopped at its time limit reports the peak up to that point. Each N is synced on the default write path',
+      "('auto', which takes the bulk path for these entities: nothing on REMOTE observes them) and, from the same LOCAL",
+      'file into another fresh REMOTE, on the unit-of-work path.',
       '',
     );
     p(
       table(
         [
           'changes',
+          'write path',
           'time (ms)',
           'changes/s',
           'RSS before sync (MB)',
@@ -496,6 +519,7 @@ export function renderMarkdown(r) {
         ],
         m.map((x) => [
           fmt(x.changes),
+          memoryVariantLabel(x.variant),
           x.ok
             ? fmt(x.ms)
             : x.killedAt
