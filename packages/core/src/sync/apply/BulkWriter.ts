@@ -3,11 +3,13 @@ import {
   ChangeSetType,
   type EntityManager,
   type EntityMetadata,
+  type EntityProperty,
   helper,
   Reference,
   ReferenceKind,
 } from '@mikro-orm/core';
 import { SynchroError } from '../../errors/SynchroError.js';
+import { insertJsonRows, type JsonColumn } from '../../util/jsonRows.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { primaryKeyOf } from '../../util/primaryKey.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
@@ -152,8 +154,22 @@ export class BulkWriter {
         await driver.nativeDelete(pivot.meta.class, where as never, { ctx });
       }
     }
-    for (const chunk of chunkByParameters(platform, inserts, 2)) {
-      await driver.nativeInsertMany(pivot.meta.class, chunk as never[], { ctx });
+    const columns = [ownerName, itemName].map((name) =>
+      literalColumn(pivot.meta.properties[name as never] as EntityProperty),
+    );
+    const literal =
+      columns.every((c) => c !== null) &&
+      (await insertJsonRows(
+        this.tx,
+        pivot.meta,
+        columns as JsonColumn[],
+        inserts.map((row) => [row[ownerName], row[itemName]]),
+        { ctx },
+      ));
+    if (!literal) {
+      for (const chunk of chunkByParameters(platform, inserts, 2)) {
+        await driver.nativeInsertMany(pivot.meta.class, chunk as never[], { ctx });
+      }
     }
     return changed;
   }
@@ -206,3 +222,17 @@ export function plainRows(meta: EntityMetadata): boolean {
 }
 
 const plainCache = new WeakMap<EntityMetadata, boolean>();
+
+/**
+ * @internal How a pivot key column travels in {@link insertJsonRows}: integers as integers, strings into
+ * character columns as text; null for any other column type (the caller then inserts with parameters).
+ */
+function literalColumn(prop: EntityProperty): JsonColumn | null {
+  const type = prop.columnTypes?.[0]?.toLowerCase() ?? '';
+  if (prop.fieldNames?.length !== 1) return null;
+  if (/^(int|integer|bigint|smallint|tinyint|mediumint|int[248])\b/.test(type))
+    return { property: prop.name, type: 'integer' };
+  if (/^(varchar|character varying|text|char|character|nvarchar)\b/.test(type))
+    return { property: prop.name, type: 'text' };
+  return null;
+}
