@@ -36,9 +36,7 @@ export async function insertJsonRows(
   const platform = em.getPlatform();
   const q = (id: string) => platform.quoteIdentifier(id);
   const field = (property: string) => meta.properties[property as keyof object]!.fieldNames[0]!;
-  const schema = dialect === 'postgres' ? (em.schema ?? meta.schema ?? em.config.get('schema')) : undefined;
-  const qualified = schema && schema !== '*' && schema !== platform.getDefaultSchemaName();
-  const table = qualified ? `${q(schema)}.${q(meta.tableName)}` : q(meta.tableName);
+  const table = tableName(em, meta);
   const names = columns.map((c) => q(field(c.property))).join(', ');
   const perRow = columns.filter((c) => !('constant' in c));
   const perRowIndex = perRow.map((c) => columns.indexOf(c));
@@ -84,6 +82,16 @@ export async function insertJsonRows(
     await conn.execute(text, [], 'run', options.ctx);
   }
   return true;
+}
+
+/** @internal The quoted table name of `meta` for raw SQL, with its schema where PostgreSQL needs one. */
+export function tableName(em: EntityManager, meta: EntityMetadata): string {
+  const platform = em.getPlatform();
+  const q = (id: string) => platform.quoteIdentifier(id);
+  const schema =
+    dialectOf(em) === 'postgres' ? (em.schema ?? meta.schema ?? em.config.get('schema')) : undefined;
+  const qualified = schema && schema !== '*' && schema !== platform.getDefaultSchemaName();
+  return qualified ? `${q(schema)}.${q(meta.tableName)}` : q(meta.tableName);
 }
 
 /** @internal A PostgreSQL array literal (`{"a","b",NULL}`) of `values`, each as {@link arrayItem} writes it. */
