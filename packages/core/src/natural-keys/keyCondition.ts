@@ -141,7 +141,7 @@ export function rowsCondition(
     .definition(meta)
     .properties.map((name) => meta.properties[name as keyof object] as EntityProperty);
   // keys of two or more columns without nulls: one tuple `in` (PostgreSQL, SQLite); the rest as below
-  const tuples = props.length > 1 && scope.em ? TupleIn.of(scope.em, props) : null;
+  const tuples = props.length > 1 && scope.em ? TupleIn.of(scope.em, props, meta) : null;
   const cells: (string | number)[][] = [];
   const rest: (readonly unknown[])[] = [];
   for (const key of keys) {

@@ -1,5 +1,6 @@
 import {
   type EntityManager,
+  type EntityMetadata,
   type EntityProperty,
   helper,
   type Platform,
@@ -8,8 +9,9 @@ import {
   raw,
 } from '@mikro-orm/core';
 import { dialectOf } from '../log/dialect.js';
-import { postgresArray } from '../util/jsonRows.js';
+import { postgresArray, tableName } from '../util/jsonRows.js';
 import { fromKeyValue } from './keyScalars.js';
+import { naturalKeyCandidates } from './naturalKeyCandidates.js';
 
 type Cell = string | number;
 
@@ -36,10 +38,16 @@ export class TupleIn {
     private readonly fields: readonly string[],
     /** PostgreSQL element types of the arrays (column types without length or precision). */
     private readonly types: readonly string[],
+    /** PostgreSQL, key columns under a unique constraint: the table and its (single) primary key column. */
+    private readonly unique: { table: string; pk: string } | null = null,
   ) {}
 
-  /** The matcher for key components `props` of one entity, or null where a tuple `in` is not used. */
-  static of(em: EntityManager, props: readonly EntityProperty[]): TupleIn | null {
+  /**
+   * The matcher for key components `props` of one entity, or null where a tuple `in` is not used. With the
+   * entity's `meta`, a key that is one of its unique constraints is looked up key by key on PostgreSQL (see
+   * {@link where}).
+   */
+  static of(em: EntityManager, props: readonly EntityProperty[], meta?: EntityMetadata): TupleIn | null {
     const dialect = dialectOf(em);
     if (dialect !== 'postgres' && dialect !== 'sqlite') return null;
     const platform = em.getPlatform();
@@ -54,7 +62,14 @@ export class TupleIn {
       fields.push(platform.quoteIdentifier(prop.fieldNames[0]!));
       types.push(prop.columnTypes[0]!.replace(/\(.*\)/, '').trim());
     }
-    return new TupleIn(em, dialect, props, fields, types);
+    return new TupleIn(
+      em,
+      dialect,
+      props,
+      fields,
+      types,
+      dialect === 'postgres' ? uniqueLookup(em, props, meta) : null,
+    );
   }
 
   /**
@@ -105,6 +120,21 @@ export class TupleIn {
         rows.map((row) => row[i]),
       ),
     );
+    if (this.unique) {
+      // One probe of the unique index per key, then the rows by primary key. The tuple `in` below is planned
+      // from the table's statistics, and a table that grew during the run has none yet: PostgreSQL then hashes
+      // the keys and reads the whole table for every batch (see docs/sync.md, "Large first syncs").
+      const { table, pk } = this.unique;
+      const keys = this.fields.map((_, i) => `k${i}`);
+      const match = this.fields.map((f, i) => `t.${f} = k.${keys[i]}`).join(' and ');
+      const fragment = raw(
+        (alias: string) =>
+          `${alias}.${pk} = any(array(select t.${pk} from unnest(${arrays}) as k(${keys.join(', ')}) ` +
+          `cross join lateral (select t.${pk} from ${table} as t where ${match} limit 1) as t))`,
+        literals,
+      );
+      return { [fragment as never]: [] };
+    }
     const fragment = raw(
       (alias: string) => `(${columns(alias)}) in (select * from unnest(${arrays}))`,
       literals,
@@ -121,4 +151,24 @@ function databaseValue(prop: EntityProperty, value: unknown, platform: Platform)
   if (typeof converted === 'number' && Number.isFinite(converted)) return converted;
   if (typeof converted === 'bigint') return converted.toString();
   return null;
+}
+
+/**
+ * PostgreSQL: the table and primary key column of `meta` when `props` are exactly one of its unique constraints
+ * (so one index probe finds the one row of a key), else null.
+ */
+function uniqueLookup(
+  em: EntityManager,
+  props: readonly EntityProperty[],
+  meta: EntityMetadata | undefined,
+): { table: string; pk: string } | null {
+  if (!meta || meta.compositePK || meta.inheritanceType === 'tpt' || meta.primaryKeys.length !== 1)
+    return null;
+  const names = new Set(props.map((p) => p.name));
+  const unique = naturalKeyCandidates(meta).some(
+    (candidate) => candidate.length === names.size && candidate.every((name) => names.has(name)),
+  );
+  const pk = meta.getPrimaryProp();
+  if (!unique || pk.fieldNames?.length !== 1) return null;
+  return { table: tableName(em, meta), pk: em.getPlatform().quoteIdentifier(pk.fieldNames[0]!) };
 }
