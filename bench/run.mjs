@@ -307,22 +307,25 @@ async function scenarioDelta() {
       },
       { timeoutMs: share === null ? limit(0) : limit(share, 2.5), allowFail: true },
     );
-    out.sizes[total] = {
-      books,
-      populate: pop.result,
-      ok: r.ok,
-      error: r.error,
-      killedAt: r.progressAtKill ?? null,
-      ...r.result,
-      peak: r.peak,
-      wallMs: r.wallMs,
-    };
+    out.sizes[total] = { books, populate: pop.result, ...childOutcome(r) };
     if (r.ok) {
       for (const x of r.result.syncs) log(`    sync ${x.ms} ms (${x.changesPerSec} changes/s)`);
       for (const x of r.result.fullCopies) log(`    full copy ${x.ms} ms (${x.rowsPerSec} rows/s)`);
     } else log(`    FAILED: ${String(r.error).split('\n')[0]}`);
   }
   results.scenarios.delta = out;
+}
+
+/** What a scenario child reported, for the result file (a child stopped at its limit: how far it got). */
+function childOutcome(r) {
+  return {
+    ok: r.ok,
+    error: r.error,
+    killedAt: r.progressAtKill ?? null,
+    ...r.result,
+    peak: r.peak,
+    wallMs: r.wallMs,
+  };
 }
 
 async function scenarioMemory() {
@@ -350,18 +353,8 @@ async function scenarioMemory() {
         { localRef: pop.result.localRef, remoteKind, variant },
         { timeoutMs: share === null ? limit(0) : Math.max(60_000, share * MIN), allowFail: true },
       );
-      const entry = {
-        variant,
-        changes: pop.result.changes,
-        ok: r.ok,
-        error: r.error,
-        killedAt: r.progressAtKill ?? null,
-        ...r.result,
-        peak: r.peak,
-        wallMs: r.wallMs,
-      };
       out.sizes[n] ??= {};
-      out.sizes[n][variant] = entry;
+      out.sizes[n][variant] = { variant, changes: pop.result.changes, ...childOutcome(r) };
       if (r.ok)
         log(`    ${r.result.ms} ms (${r.result.changesPerSec} changes/s), peak RSS ${r.peak.vmHwmMb} MB`);
       else

@@ -1,3 +1,4 @@
+import type { Connection } from '@mikro-orm/core';
 import { synchronize } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { SynchroReference } from '../../packages/core/src/log/entities.js';
@@ -9,6 +10,12 @@ import { sqlEm } from '../../packages/core/src/util/sqlEm.js';
 import { PAIRS } from '../support/databases.js';
 import { Author, Book } from '../support/model.js';
 import { openSyncPair } from '../support/sync.js';
+
+/** PostgreSQL's plan of `sql` (with `params` inlined), one line per node. */
+async function explain(conn: Connection, sql: string, params: unknown[] = []): Promise<string> {
+  const rows: Record<string, string>[] = await conn.execute(`explain ${sql}`, params);
+  return rows.map((row) => Object.values(row)[0]).join('\n');
+}
 
 const POSTGRES_PAIRS = PAIRS.filter((p) => p.remote === 'pglite' || p.remote === 'postgresql');
 
@@ -38,8 +45,7 @@ describe.each(POSTGRES_PAIRS)('lookups in tables without statistics on $name', (
       const remoteEm = p.remote.orm.em.fork();
       const sql = referenceLookupSql(remoteEm, metadataOf(remoteEm, SynchroReference));
       const keys = postgresArray('text', ['"k5"', '"k17"', JSON.stringify(authors[0].id)]);
-      const rows: Record<string, string>[] = await conn.execute(`explain ${sql}`, [keys, source, 'Author']);
-      const plan = rows.map((row) => Object.values(row)[0]).join('\n');
+      const plan = await explain(conn, sql, [keys, source, 'Author']);
       // the key is part of the index condition, not a filter over every reference of the entity
       expect(plan).toMatch(/Index Cond: .*local_pk.* = k\.local_pk/);
       expect(plan).not.toMatch(/Filter: .*local_pk/);
@@ -68,8 +74,7 @@ describe.each(POSTGRES_PAIRS)('lookups in tables without statistics on $name', (
       const books = await em.find(Book, where as never, { orderBy: { id: 'asc' } });
       expect(books.map((b) => b.title)).toEqual(['t5', 't17']);
       const sql = sqlEm(em).createQueryBuilder(Book, 'b0').select('*').where(where).getFormattedQuery();
-      const rows: Record<string, string>[] = await conn.execute(`explain ${sql}`);
-      const plan = rows.map((row) => Object.values(row)[0]).join('\n');
+      const plan = await explain(conn, sql);
       expect(plan).toMatch(/Index Cond: .*author_id.* = k\.k0/);
       expect(plan).not.toMatch(/Seq Scan on book/);
     } finally {

@@ -9,7 +9,7 @@ import {
   raw,
 } from '@mikro-orm/core';
 import { dialectOf } from '../log/dialect.js';
-import { postgresArray, tableName } from '../util/jsonRows.js';
+import { postgresArray, postgresElementType, tableName } from '../util/jsonRows.js';
 import { fromKeyValue } from './keyScalars.js';
 import { naturalKeyCandidates } from './naturalKeyCandidates.js';
 
@@ -58,9 +58,10 @@ export class TupleIn {
         prop.kind === ReferenceKind.SCALAR ||
         prop.kind === ReferenceKind.MANY_TO_ONE ||
         (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner);
-      if (!single || prop.fieldNames?.length !== 1 || prop.columnTypes?.length !== 1) return null;
+      const type = postgresElementType(prop);
+      if (!single || !type) return null;
       fields.push(platform.quoteIdentifier(prop.fieldNames[0]!));
-      types.push(prop.columnTypes[0]!.replace(/\(.*\)/, '').trim());
+      types.push(type);
     }
     return new TupleIn(
       em,

@@ -1,4 +1,4 @@
-import type { EntityManager, EntityMetadata, Transaction } from '@mikro-orm/core';
+import type { EntityManager, EntityMetadata, EntityProperty, Transaction } from '@mikro-orm/core';
 import { dialectOf } from '../log/dialect.js';
 
 /** @internal How a column's value travels inside the JSON document. */
@@ -93,6 +93,22 @@ export function tableName(em: EntityManager, meta: EntityMetadata): string {
   const qualified = schema && schema !== '*' && schema !== platform.getDefaultSchemaName();
   return qualified ? `${q(schema)}.${q(meta.tableName)}` : q(meta.tableName);
 }
+
+/**
+ * @internal The PostgreSQL type a text array literal of `prop`'s values is cast to (`?::int[]`): its column type
+ * without length or precision, a serial as its integer type (`serial` is no type an array can be cast to); null
+ * for a column of several fields or a type that is not a plain name.
+ */
+export function postgresElementType(prop: Pick<EntityProperty, 'fieldNames' | 'columnTypes'>): string | null {
+  if (prop.fieldNames?.length !== 1 || prop.columnTypes?.length !== 1) return null;
+  const declared = prop.columnTypes[0]!.replace(/\(.*\)/, '')
+    .trim()
+    .toLowerCase();
+  const type = SERIAL_TYPES[declared] ?? declared;
+  return /^[a-z][a-z0-9 ]*$/.test(type) ? type : null;
+}
+
+const SERIAL_TYPES: Record<string, string> = { serial: 'int', bigserial: 'bigint', smallserial: 'smallint' };
 
 /** @internal A PostgreSQL array literal (`{"a","b",NULL}`) of `values`, each as {@link arrayItem} writes it. */
 export function postgresArray(type: JsonColumnType, values: readonly unknown[]): string {

@@ -5,7 +5,6 @@ import {
   type EntityMetadata,
   type EntityProperty,
   helper,
-  Reference,
   ReferenceKind,
 } from '@mikro-orm/core';
 import { SynchroError } from '../../errors/SynchroError.js';
@@ -13,6 +12,7 @@ import { insertJsonRows, type JsonColumn } from '../../util/jsonRows.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { primaryKeyOf } from '../../util/primaryKey.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
+import { relationTarget } from './copyValues.js';
 import { plainPivot, readPivotRows } from './pivotRows.js';
 
 /**
@@ -84,8 +84,8 @@ export class BulkWriter {
     const data = rows.map((row) => {
       const out = { ...row };
       for (const prop of relations) {
-        const target = out[prop.name];
-        out[prop.name] = target == null ? null : helper(Reference.unwrapReference(target)).getPrimaryKey();
+        const target = relationTarget(out, prop);
+        out[prop.name] = target ? helper(target).getPrimaryKey() : null;
       }
       return out;
     });

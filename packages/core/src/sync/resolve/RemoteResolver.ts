@@ -61,6 +61,9 @@ interface ReferenceRow {
   remoteLogId?: number | string | null;
 }
 
+/** The properties of a reference the lookups read, as {@link ReferenceRow} holds them. */
+const REFERENCE_FIELDS = ['localPk', 'remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'] as const;
+
 /**
  * @internal PostgreSQL: the statement of {@link RemoteResolver.references}, with three parameters: the LOCAL
  * keys as a text array literal, the source and the entity.
@@ -69,9 +72,8 @@ export function referenceLookupSql(em: EntityManager, refMeta: EntityMetadata): 
   const platform = em.getPlatform();
   const column = (name: string) =>
     `r.${platform.quoteIdentifier(refMeta.properties[name as never]!.fieldNames[0]!)}`;
-  const picked = ['localPk', 'remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'];
   return (
-    `select ${picked.map((name) => `${column(name)} as ${platform.quoteIdentifier(name)}`).join(', ')} ` +
+    `select ${REFERENCE_FIELDS.map((name) => `${column(name)} as ${platform.quoteIdentifier(name)}`).join(', ')} ` +
     `from unnest(?::text[]) as k(local_pk) cross join lateral (select * from ${tableName(em, refMeta)} as r ` +
     `where ${column('source')} = ? and ${column('entity')} = ? and ${column('localPk')} = k.local_pk limit 1) as r`
   );
@@ -306,7 +308,7 @@ export class RemoteResolver {
         ? await this.referencesByKey(refMeta, entity, chunk)
         : ((await sqlEm(this.tx)
             .createQueryBuilder(SynchroReference)
-            .select(['localPk', 'remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'])
+            .select([...REFERENCE_FIELDS])
             .where({
               $and: [
                 { source: this.source, entity },

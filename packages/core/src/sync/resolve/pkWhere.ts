@@ -1,6 +1,6 @@
 import { type EntityManager, type EntityMetadata, type EntityProperty, raw } from '@mikro-orm/core';
 import { dialectOf } from '../../log/dialect.js';
-import { postgresArray } from '../../util/jsonRows.js';
+import { postgresArray, postgresElementType } from '../../util/jsonRows.js';
 
 /**
  * @internal A where condition matching rows by many primary keys (JSON form: the value, or the flattened
@@ -72,21 +72,14 @@ export function keyListWhere(
     );
     return { [fragment as never]: [] };
   }
-  const declared = prop.columnTypes?.[0]
-    ?.replace(/\(.*\)/, '')
-    .trim()
-    .toLowerCase();
-  // a serial column's values are of its integer type (`serial` is no type an array can be cast to)
-  const type = declared && (SERIAL_TYPES[declared] ?? declared);
-  if (!type || !/^[a-z][a-z0-9 ]*$/.test(type)) return { [prop.name]: { $in: [...values] } };
+  const type = postgresElementType(prop);
+  if (!type) return { [prop.name]: { $in: [...values] } };
   const fragment = raw(
     (alias: string) => `${alias}.${field} = any(?::${type}[])`,
     [postgresArray('text', values)],
   );
   return { [fragment as never]: [] };
 }
-
-const SERIAL_TYPES: Record<string, string> = { serial: 'int', bigserial: 'bigint', smallserial: 'smallint' };
 
 /**
  * @internal `prop in values` for a JSON property holding single-column keys (the log's `pk`, a reference's
