@@ -32,6 +32,8 @@ const REFERENCE_COLUMNS: JsonColumn[] = [
   { property: 'remoteHash', type: 'text' },
   { property: 'remoteLogId', type: 'integer' },
 ];
+const REFERENCE_KEY = ['source', 'entity', 'localPk'] as const;
+const REFERENCE_BASELINE = ['remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'] as const;
 
 /**
  * @internal Executes a batch plan on REMOTE inside the batch transaction: entities on the bulk path first
@@ -563,33 +565,27 @@ export class BatchWriter {
         });
       }
     }
-    const written = await insertJsonRows(
-      this.tx,
-      metadataOf(this.tx, SynchroReference),
-      REFERENCE_COLUMNS,
-      rows.map((r) => [
-        r.source,
-        r.entity,
-        r.localPk,
-        r.remotePk,
-        r.remoteVersion,
-        r.remoteHash,
-        r.remoteLogId,
-      ]),
-      {
-        ctx: this.tx.getTransactionContext(),
-        conflict: {
-          target: ['source', 'entity', 'localPk'],
-          update: ['remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'],
-        },
-      },
-    );
+    // A key without a reference row when this batch looked it up gets a plain INSERT (one batch per source runs
+    // at a time, under the lease); only the others need the upsert, which costs PostgreSQL about twice as much.
+    const existing: typeof rows = [];
+    const fresh: typeof rows = [];
+    for (const r of rows) (this.resolver.referenced.get(r.entity)?.has(r.localPk) ? existing : fresh).push(r);
+    const refMeta = metadataOf(this.tx, SynchroReference);
+    const ctx = this.tx.getTransactionContext();
+    const literal = (chunk: typeof rows) =>
+      chunk.map((r) => REFERENCE_COLUMNS.map((c) => r[c.property as never]));
+    const written =
+      (await insertJsonRows(this.tx, refMeta, REFERENCE_COLUMNS, literal(fresh), { ctx })) &&
+      (await insertJsonRows(this.tx, refMeta, REFERENCE_COLUMNS, literal(existing), {
+        ctx,
+        conflict: { target: [...REFERENCE_KEY], update: [...REFERENCE_BASELINE] },
+      }));
     for (const chunk of written ? [] : chunkByParameters(this.tx.getPlatform(), rows, 7)) {
       await sqlEm(this.tx)
         .createQueryBuilder(SynchroReference)
         .insert(chunk)
-        .onConflict(['source', 'entity', 'localPk'])
-        .merge(['remotePk', 'remoteVersion', 'remoteHash', 'remoteLogId'])
+        .onConflict([...REFERENCE_KEY])
+        .merge([...REFERENCE_BASELINE])
         .execute();
     }
     for (const chunk of chunkByParameters(this.tx.getPlatform(), this.#deletedRefs, 2)) {

@@ -93,6 +93,11 @@ export interface Resolved {
 export class RemoteResolver {
   /** Conflict baselines read with the references, per entity and LOCAL key. */
   readonly baselines = new Map<string, Map<string, Baseline>>();
+  /**
+   * LOCAL keys, per entity, that have a reference row on REMOTE as of this batch's lookups (stale ones too):
+   * only these need an upsert when the references are written; every other key gets a plain INSERT.
+   */
+  readonly referenced = new Map<string, Set<string>>();
 
   constructor(
     private readonly local: EntityManager,
@@ -317,7 +322,13 @@ export class RemoteResolver {
             } as never)
             .execute('all', true)) as ReferenceRow[]);
       const baselines = this.baselinesOf(entity);
+      let referenced = this.referenced.get(entity);
+      if (!referenced) {
+        referenced = new Set();
+        this.referenced.set(entity, referenced);
+      }
       for (const row of rows) {
+        referenced.add(row.localPk);
         found.set(row.localPk, jsonType.convertToJSValue(row.remotePk, platform));
         baselines.set(row.localPk, {
           remoteVersion: row.remoteVersion ?? null,
