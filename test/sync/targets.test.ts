@@ -100,6 +100,51 @@ describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path
     const rows = await p.remote.orm.em.fork().find(Book, {}, { orderBy: { title: 'asc' } });
     expect(rows.map((b) => b.price)).toEqual([100, 101, 102, 103, 104, 105]);
   });
+
+  it('reads only the key of an FK target found through its reference in a later run', async () => {
+    const em = p.local.orm.em.fork();
+    const author = em.create(Author, { email: 'a@x', name: 'A' });
+    const book = em.create(Book, { title: 'B', author, price: 1 });
+    await em.flush();
+    await synchronize(p.local.orm, p.remote.orm);
+    book.price = 2;
+    await em.flush();
+    p.remote.queries.reset();
+    expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', updated: 1 });
+    const authorReads = reads(
+      p.remote.queries.queries.map((q) => q.sql),
+      'author',
+    );
+    // the author's existence is checked, its row is not loaded (the changed book is)
+    expect(authorReads).toHaveLength(1);
+    expect(authorReads[0]).toMatch(/^select [`"]a0[`"]\.[`"]id[`"] from/i);
+    const [remoteBook] = await p.remote.orm.em.fork().find(Book, {}, { populate: ['author'] });
+    expect([remoteBook!.price, remoteBook!.author.email]).toEqual([2, 'a@x']);
+  });
+
+  it('finds an FK target again by natural key when its reference points at a row REMOTE no longer has', async () => {
+    const em = p.local.orm.em.fork();
+    const author = em.create(Author, { email: 'a@x', name: 'A' });
+    const book = em.create(Book, { title: 'B', author, price: 1 });
+    await em.flush();
+    await synchronize(p.local.orm, p.remote.orm);
+    const conn = p.remote.orm.em.getConnection();
+    await conn.execute(`update synchro_reference set remote_pk = '99999' where entity = 'Author'`);
+    book.price = 2;
+    await em.flush();
+    expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({
+      status: 'synced',
+      created: 0,
+      updated: 1,
+    });
+    const [remoteAuthor] = await p.remote.orm.em.fork().find(Author, {});
+    const [ref] = (await conn.execute(`select remote_pk from synchro_reference where entity = 'Author'`)) as {
+      remote_pk: unknown;
+    }[];
+    const remotePk = typeof ref!.remote_pk === 'string' ? JSON.parse(ref!.remote_pk) : ref!.remote_pk;
+    expect(remotePk).toBe(remoteAuthor!.id);
+    expect(await p.remote.orm.em.fork().count(Author)).toBe(1);
+  });
 });
 
 describe.each(PATH_PAIRS)('many-to-many items $name, $path path', ({ path, ...kinds }) => {

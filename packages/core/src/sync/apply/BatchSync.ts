@@ -232,12 +232,14 @@ export class BatchSync {
         }
         if (this.unresolvedBefore(entity, done)) break;
         const first = byPk.values().next().value!;
+        const pointedAt = new Set([...todo.keys()].filter((pkKey) => byPk.get(pkKey)!.ensureOnly));
         const resolved = await this.#resolver.resolve(
           first.meta,
           first.remoteMeta,
           todo,
           (local) => this.remotePkOf(first.meta, local),
           remoteTarget,
+          pointedAt,
         );
         for (const [pkKey, r] of resolved) {
           byPk.get(pkKey)!.resolved = r;

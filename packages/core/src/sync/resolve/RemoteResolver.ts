@@ -115,12 +115,19 @@ export class RemoteResolver {
     rows: Map<string, object>,
     remotePkOf: (localRow: object) => unknown | undefined,
     remoteTarget: RemoteTarget = () => undefined,
+    keyOnly: ReadonlySet<string> = new Set(),
   ): Promise<Map<string, Resolved>> {
     const result = new Map<string, Resolved>();
     const refs = await this.references(localMeta.className, [...rows.keys()]);
     const byRemotePk = new Map<string, string>();
     for (const [pkKey, remotePk] of refs) byRemotePk.set(keyString(remotePk), pkKey);
-    for (const remote of await this.loadByPk(remoteMeta, [...refs.values()])) {
+    // Rows only pointed at need their REMOTE key, not their values: a reference to each one that still exists.
+    const loaded = [...refs].filter(([pkKey]) => !keyOnly.has(pkKey)).map(([, remotePk]) => remotePk);
+    const pointed = [...refs].filter(([pkKey]) => keyOnly.has(pkKey)).map(([, remotePk]) => remotePk);
+    for (const remote of [
+      ...(await this.loadByPk(remoteMeta, loaded)),
+      ...(await this.existingByPk(remoteMeta, pointed)),
+    ]) {
       const pkKey = byRemotePk.get(keyString(primaryKeyOf(remote)));
       if (pkKey) result.set(pkKey, { remote, by: 'reference' });
     }
@@ -447,6 +454,43 @@ export class RemoteResolver {
   async keysOf(meta: EntityMetadata, locals: object[]): Promise<unknown[]> {
     if (!resolveNaturalKey(meta, this.keys)) return locals.map((l) => primaryKeyOf(l));
     return naturalKeyValues(this.local, meta.class, locals, this.keys);
+  }
+
+  /**
+   * The REMOTE rows of `pks` that exist, as references (managed entities where there are some): one query
+   * reads only their keys, so no row is hydrated. For rows a batch only points at (foreign-key targets,
+   * collection items that exist on REMOTE), whose values it neither writes nor compares. A key of another kind
+   * than one column of numbers or strings (composite, custom type) is loaded in full.
+   */
+  async existingByPk(meta: EntityMetadata, pks: unknown[]): Promise<object[]> {
+    const prop = meta.getPrimaryProps()[0]!;
+    const plainKey =
+      !meta.compositePK &&
+      prop.kind === ReferenceKind.SCALAR &&
+      !prop.customType &&
+      (prop.runtimeType === 'number' || prop.runtimeType === 'string');
+    if (!plainKey) return this.loadByPk(meta, pks);
+    const uow = this.tx.getUnitOfWork();
+    const found: object[] = [];
+    const query = new Map<string, unknown>();
+    for (const pk of pks) {
+      const managed = uow.getById(meta.class, [pk] as never);
+      if (managed && helper(managed).__initialized !== false) found.push(managed);
+      else query.set(String(pk), pk);
+    }
+    const qb = () => sqlEm(this.tx).createQueryBuilder(meta.class);
+    for (const chunk of chunkByParameters(this.tx.getPlatform(), [...query.values()], 1)) {
+      const rows = (await qb()
+        .select([prop.name])
+        .where(pkListWhere(this.tx, meta, chunk) as never)
+        .execute('all', true)) as Record<string, unknown>[];
+      // the key as asked for (as the reference holds it), not as the driver returns it (PostgreSQL bigint: text)
+      for (const row of rows) {
+        const pk = query.get(String(row[prop.name]));
+        if (pk !== undefined) found.push(this.tx.getReference(meta.class, pk as never) as object);
+      }
+    }
+    return found;
   }
 
   /** Loads REMOTE rows by primary key into the identity map (rows already managed cost no query). */
