@@ -13,6 +13,7 @@ import { findByNaturalKeys } from '../../natural-keys/findByNaturalKeys.js';
 import { KeyScope } from '../../natural-keys/KeyScope.js';
 import { toKeyValue } from '../../natural-keys/keyScalars.js';
 import { lookupByRows } from '../../natural-keys/lookupByRows.js';
+import { keysOnlyLookup, lookupKeysOnly } from '../../natural-keys/lookupKeysOnly.js';
 import { lookupNaturalKeys } from '../../natural-keys/lookupNaturalKeys.js';
 import { metadataOf } from '../../natural-keys/metadataOf.js';
 import type { NaturalKeyResolveOptions } from '../../natural-keys/NaturalKeyDefinition.js';
@@ -179,17 +180,40 @@ export class RemoteResolver {
       const lookups = values.map((key, i) =>
         this.withResolvedTargets(localMeta, definition.properties, entities[i]!, key, remoteTarget),
       );
-      const wanted = lookups.flatMap((key, i) => (key ? [i] : []));
-      const { requested, found } = await lookupNaturalKeys(
-        new KeyScope(this.tx, options),
-        metadataOf(this.tx, remoteMeta.class),
-        wanted.map((i) => lookups[i]!),
-        options,
-      );
-      wanted.forEach((i, j) => {
-        const remote = found.get(requested[j]!);
-        if (remote) result.set(general[i]!, { remote, by: 'natural-key' });
-      });
+      let wanted = lookups.flatMap((key, i) => (key ? [i] : []));
+      // Rows only pointed at, by a key of plain columns: their REMOTE keys, read without building entities
+      // (not for a versioned entity: its reference records the version as the conflict baseline).
+      const pointed = wanted.filter((i) => keyOnly.has(general[i]!));
+      if (
+        pointed.length &&
+        this.byRows &&
+        !remoteMeta.versionProperty &&
+        keysOnlyLookup(remoteMeta, definition.properties)
+      ) {
+        const keys = await lookupKeysOnly(
+          this.tx,
+          metadataOf(this.tx, remoteMeta.class),
+          pointed.map((i) => lookups[i]!),
+          options,
+        );
+        for (const [j, remotePk] of keys) {
+          const remote = this.tx.getReference(remoteMeta.class, remotePk as never) as object;
+          result.set(general[pointed[j]!]!, { remote, by: 'natural-key' });
+        }
+        wanted = wanted.filter((i) => !keyOnly.has(general[i]!));
+      }
+      if (wanted.length) {
+        const { requested, found } = await lookupNaturalKeys(
+          new KeyScope(this.tx, options),
+          metadataOf(this.tx, remoteMeta.class),
+          wanted.map((i) => lookups[i]!),
+          options,
+        );
+        wanted.forEach((i, j) => {
+          const remote = found.get(requested[j]!);
+          if (remote) result.set(general[i]!, { remote, by: 'natural-key' });
+        });
+      }
       missing = missing.filter((k) => !result.has(k));
     }
 
