@@ -115,12 +115,18 @@ export function postgresArray(type: JsonColumnType, values: readonly unknown[]):
   return `{${values.map((value) => arrayItem(type, value)).join(',')}}`;
 }
 
-/** An element of a PostgreSQL array literal: NULL, or the value's text double-quoted (JSON values as JSON). */
+/**
+ * An element of a PostgreSQL array literal: NULL, a number as it is, or the value's text double-quoted (JSON
+ * values as JSON), backslashes and quotes escaped where there are any (most keys have none: no copy then).
+ */
 function arrayItem(type: JsonColumnType, value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' && type !== 'json' && Number.isFinite(value)) return String(value);
   const text = type === 'json' ? JSON.stringify(value) : String(value);
-  return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  return ARRAY_ESCAPED.test(text) ? `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : `"${text}"`;
 }
+
+const ARRAY_ESCAPED = /["\\]/;
 
 const JSON_SLOT = '\u0000json\u0000';
 
