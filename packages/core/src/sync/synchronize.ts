@@ -173,9 +173,11 @@ async function applyBatch(
   const before = { ...report, conflicts: [...report.conflicts] };
   for (let attempt = 1; ; attempt++) {
     // A fresh LOCAL context per batch keeps memory flat; a caller's REMOTE EntityManager is used as is, so
-    // the entities it manages are the ones updated (never shadowed by a second copy).
+    // the entities it manages are the ones updated (never shadowed by a second copy). The batch's own REMOTE
+    // context gets its own copy of the event subscribers, so the batch can listen to its flush alone.
     const localBatch = emOf(local).fork({ clear: true, flushMode: FlushMode.COMMIT });
-    const remoteBatch = 'getUnitOfWork' in remote ? remote : remote.em.fork({ clear: true });
+    const remoteBatch =
+      'getUnitOfWork' in remote ? remote : remote.em.fork({ clear: true, cloneEventManager: true });
     let counts: BatchCounts | undefined;
     try {
       await remoteBatch.transactional(async (tx) => {

@@ -1,4 +1,11 @@
-import { ChangeSetType, type EntityManager, type EntityMetadata, helper } from '@mikro-orm/core';
+import {
+  ChangeSetType,
+  type EntityManager,
+  type EntityMetadata,
+  type FlushEventArgs,
+  helper,
+  type UnitOfWork,
+} from '@mikro-orm/core';
 import { withSynchroOrigin } from '../../capture/context.js';
 import type { ChangeRow } from '../../capture/FlushCapture.js';
 import { findRuntime } from '../../capture/runtimeOf.js';
@@ -78,8 +85,13 @@ export class BatchWriter {
     await this.writeLinks(bulk);
     await this.prunePivotRows();
     const bulkDeletes = await this.removeDeleted(bulk);
-    // A flush computes change sets over the whole identity map: skipped when nothing was left to it.
-    if (this.#queued) this.countChangeSets();
+    // A flush computes change sets over the whole identity map: skipped when nothing was left to it. The
+    // batch's own context counts them in its flush (computed once); a dry run or a caller's EntityManager
+    // (whose subscribers are the application's) computes them here.
+    if (this.#queued) {
+      if (this.ctx.dryRun || this.ctx.callerRemote) this.countChangeSets(this.tx.getUnitOfWork());
+      else this.countInFlush();
+    }
     if (this.ctx.dryRun) return this.#counts;
     if (this.#queued) await withSynchroOrigin(this.ctx.source, () => this.tx.flush());
     for (const { meta, remotes } of bulkDeletes.reverse()) {
@@ -507,12 +519,30 @@ export class BatchWriter {
     return reloaded;
   }
 
-  /** Adds what the unit of work will write to the counts, from its change sets. */
-  private countChangeSets(): void {
+  /**
+   * Counts what the batch's flush writes when it has computed its change sets (`onFlush` of the batch's own
+   * copy of the subscribers: registered last, so rows other subscribers add there are seen too, and left out
+   * unless they are of an entity this batch syncs).
+   */
+  private countInFlush(): void {
     const uow = this.tx.getUnitOfWork();
-    uow.computeChangeSets();
+    const synced = new Set([...this.plan.upserts.keys(), ...this.plan.deletes.map((d) => d.meta.className)]);
+    let counted = false;
+    this.tx.getEventManager().registerSubscriber({
+      onFlush: (args: FlushEventArgs) => {
+        if (counted || args.uow !== uow) return;
+        counted = true;
+        this.countChangeSets(uow, synced);
+      },
+    });
+  }
+
+  /** Adds what the unit of work will write to the counts, from its change sets (computed here if not given). */
+  private countChangeSets(uow: UnitOfWork, only?: ReadonlySet<string>): void {
+    if (!only) uow.computeChangeSets();
     for (const cs of uow.getChangeSets()) {
       if (cs.meta.className === SynchroReference.meta.className) continue;
+      if (only && !only.has(cs.meta.className)) continue;
       if (cs.type === ChangeSetType.CREATE) this.#counts.created += 1;
       else if (cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY)
         this.#counts.deleted += 1;
