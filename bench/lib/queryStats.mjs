@@ -26,8 +26,12 @@ export function queryStats(orms) {
       all.length = 0;
     },
     summary(top = 8) {
+      // literals (the dollar-quoted or quoted arrays and JSON documents of bulk inserts) collapse too, or every
+      // such statement would be a group of its own
       const shape = (sql) =>
         sql
+          .replace(/\$synchro\d*\$[\s\S]*?\$synchro\d*\$/g, '$…$')
+          .replace(/'(?:[^']|'')*'/g, "'…'")
           .replace(/\((\?|\$\d+)(, (\?|\$\d+))*\)(, \((\?|\$\d+)(, (\?|\$\d+))*\))*/g, '(…)')
           .replace(/(\?|\$\d+)(, (\?|\$\d+))+/g, '…')
           .replace(/ (or|and) \(.{200,}/, ' $1 (…)')
