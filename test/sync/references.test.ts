@@ -2,7 +2,7 @@ import { synchronize } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Author, Book } from '../support/model.js';
 import type { TestPair } from '../support/orm.js';
-import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
+import { jsonColumn, openSyncPair, PATH_PAIRS, syncedBook } from '../support/sync.js';
 
 describe.each(PATH_PAIRS)('reference rows $name, $path path', ({ path, ...kinds }) => {
   let p: TestPair;
@@ -21,9 +21,7 @@ describe.each(PATH_PAIRS)('reference rows $name, $path path', ({ path, ...kinds 
           'select entity, local_pk, remote_pk from synchro_reference order by entity, local_pk',
         )) as ReferenceRow[]
     ).map((r) => {
-      // JSON as the driver returns it (MariaDB and SQLite: text)
-      const pk = typeof r.remote_pk === 'string' ? JSON.parse(r.remote_pk) : r.remote_pk;
-      return `${r.entity}:${r.local_pk}->${JSON.stringify(pk)}`;
+      return `${r.entity}:${r.local_pk}->${JSON.stringify(jsonColumn(r.remote_pk))}`;
     });
 
   it('inserts the references of rows new to REMOTE plainly, and upserts only those that exist', async () => {
@@ -55,12 +53,7 @@ describe.each(PATH_PAIRS)('reference rows $name, $path path', ({ path, ...kinds 
   });
 
   it('rewrites a reference whose REMOTE row is gone, found again by natural key', async () => {
-    const em = p.local.orm.em.fork();
-    const author = em.create(Author, { email: 'a@x', name: 'A' });
-    const book = em.create(Book, { title: 'B', author, price: 1 });
-    await em.flush();
-    await synchronize(p.local.orm, p.remote.orm);
-    const conn = p.remote.orm.em.getConnection();
+    const { em, book, conn } = await syncedBook(p);
     const [{ id }] = await conn.execute<{ id: number }[]>(`select id from book where title = 'B'`);
     // the reference points at a row REMOTE no longer has
     await conn.execute(`update synchro_reference set remote_pk = '99999' where entity = 'Book'`);

@@ -1,9 +1,10 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { synchronize } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RemoteKeyMemo, relationTargets } from '../../packages/core/src/sync/resolve/RemoteKeyMemo.js';
 import { Author, Book, MODEL, Tag } from '../support/model.js';
 import { openOrm, type TestPair } from '../support/orm.js';
-import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
+import { jsonColumn, openSyncPair, PATH_PAIRS, syncedBook } from '../support/sync.js';
 
 /** Statements that read a table (not the inserts and updates writing it). */
 const reads = (sqls: string[], table: string) =>
@@ -15,6 +16,13 @@ describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path
     p = await openSyncPair(kinds, { writePath: path });
   });
   afterEach(() => p.close());
+
+  /** Sets the synced book's price to 2 on LOCAL and syncs. */
+  const repriced = async (em: EntityManager, book: { price?: number | null }) => {
+    book.price = 2;
+    await em.flush();
+    return synchronize(p.local.orm, p.remote.orm);
+  };
 
   it('resolves an FK target once per run: later batches neither look it up nor load it on either side', async () => {
     const em = p.local.orm.em.fork();
@@ -105,22 +113,11 @@ describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path
   it.runIf(kinds.remote === 'mariadb')(
     'finds an FK target by a natural key the database matches by collation (MariaDB ignores case)',
     async () => {
-      const em = p.local.orm.em.fork();
-      const author = em.create(Author, { email: 'a@x', name: 'A' });
-      const book = em.create(Book, { title: 'B', author, price: 1 });
-      await em.flush();
-      await synchronize(p.local.orm, p.remote.orm);
-      const conn = p.remote.orm.em.getConnection();
+      const { em, book, conn } = await syncedBook(p);
       // REMOTE as after an import, and its copy of the author's key differs in case
       await conn.execute('delete from synchro_reference');
       await conn.execute(`update author set email = 'A@X'`);
-      book.price = 2;
-      await em.flush();
-      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({
-        status: 'synced',
-        created: 0,
-        updated: 1,
-      });
+      expect(await repriced(em, book)).toMatchObject({ status: 'synced', created: 0, updated: 1 });
       const books = await p.remote.orm.em.fork().find(Book, {}, { populate: ['author'] });
       expect(books.map((b) => [b.price, b.author.email])).toEqual([[2, 'A@X']]);
       expect(await p.remote.orm.em.fork().count(Author)).toBe(1);
@@ -128,15 +125,9 @@ describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path
   );
 
   it('reads only the key of an FK target found through its reference in a later run', async () => {
-    const em = p.local.orm.em.fork();
-    const author = em.create(Author, { email: 'a@x', name: 'A' });
-    const book = em.create(Book, { title: 'B', author, price: 1 });
-    await em.flush();
-    await synchronize(p.local.orm, p.remote.orm);
-    book.price = 2;
-    await em.flush();
+    const { em, book } = await syncedBook(p);
     p.remote.queries.reset();
-    expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', updated: 1 });
+    expect(await repriced(em, book)).toMatchObject({ status: 'synced', updated: 1 });
     const authorReads = reads(
       p.remote.queries.queries.map((q) => q.sql),
       'author',
@@ -149,26 +140,14 @@ describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path
   });
 
   it('finds an FK target again by natural key when its reference points at a row REMOTE no longer has', async () => {
-    const em = p.local.orm.em.fork();
-    const author = em.create(Author, { email: 'a@x', name: 'A' });
-    const book = em.create(Book, { title: 'B', author, price: 1 });
-    await em.flush();
-    await synchronize(p.local.orm, p.remote.orm);
-    const conn = p.remote.orm.em.getConnection();
+    const { em, book, conn } = await syncedBook(p);
     await conn.execute(`update synchro_reference set remote_pk = '99999' where entity = 'Author'`);
-    book.price = 2;
-    await em.flush();
-    expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({
-      status: 'synced',
-      created: 0,
-      updated: 1,
-    });
+    expect(await repriced(em, book)).toMatchObject({ status: 'synced', created: 0, updated: 1 });
     const [remoteAuthor] = await p.remote.orm.em.fork().find(Author, {});
     const [ref] = (await conn.execute(`select remote_pk from synchro_reference where entity = 'Author'`)) as {
       remote_pk: unknown;
     }[];
-    const remotePk = typeof ref!.remote_pk === 'string' ? JSON.parse(ref!.remote_pk) : ref!.remote_pk;
-    expect(remotePk).toBe(remoteAuthor!.id);
+    expect(jsonColumn(ref!.remote_pk)).toBe(remoteAuthor!.id);
     expect(await p.remote.orm.em.fork().count(Author)).toBe(1);
   });
 });
