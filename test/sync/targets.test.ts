@@ -124,6 +124,27 @@ describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path
     },
   );
 
+  it('creates a pointed-at target REMOTE has under no key, with every LOCAL value', async () => {
+    const { em, book, conn } = await syncedBook(p);
+    // REMOTE as after an import, and its author now has another key: the LOCAL author is new there, and so is
+    // the book (its natural key is author + title)
+    await conn.execute('delete from synchro_reference');
+    await conn.execute(`update author set email = 'other@x'`);
+    expect(await repriced(em, book)).toMatchObject({ status: 'synced', created: 2, updated: 0 });
+    const authors = await p.remote.orm.em.fork().find(Author, {}, { orderBy: { email: 'asc' } });
+    expect(authors.map((a) => [a.email, a.name])).toEqual([
+      ['a@x', 'A'],
+      ['other@x', 'A'],
+    ]);
+    const books = await p.remote.orm.em
+      .fork()
+      .find(Book, {}, { populate: ['author'], orderBy: { price: 'asc' } });
+    expect(books.map((b) => [b.author.email, b.price])).toEqual([
+      ['other@x', 1],
+      ['a@x', 2],
+    ]);
+  });
+
   it('reads only the key of an FK target found through its reference in a later run', async () => {
     const { em, book } = await syncedBook(p);
     p.remote.queries.reset();
