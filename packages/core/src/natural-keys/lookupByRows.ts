@@ -7,13 +7,11 @@ import {
   ReferenceKind,
 } from '@mikro-orm/core';
 import { chunkKeys } from './chunkKeys.js';
-import { foldedKeyString } from './foldedKeyString.js';
 import { KeyScope } from './KeyScope.js';
 import { rowsCondition } from './keyCondition.js';
 import { toKeyValue } from './keyScalars.js';
-import { groupBy, pick } from './lookupNaturalKeys.js';
+import { keyMatcher, pick } from './lookupNaturalKeys.js';
 import type { NaturalKeyLookupOptions } from './NaturalKeyDefinition.js';
-import { naturalKeyString } from './naturalKeyString.js';
 import { platformLimits } from './platformLimits.js';
 
 /**
@@ -54,12 +52,10 @@ export async function lookupByRows<T extends object>(
         props.map((p) => (row as Record<string, unknown>)[p.name]),
       ),
     );
-    const exact = groupBy(rows, rowKeys, naturalKeyString);
-    const folded = groupBy(rows, rowKeys, foldedKeyString);
+    const matchesOf = keyMatcher(rows, rowKeys);
     for (const { key, i } of chunk) {
       const id = rowKey(props, key);
-      // the database may match by collation (MariaDB: case and accent insensitive) where strings differ
-      const matches = exact.get(naturalKeyString(id)) ?? folded.get(foldedKeyString(id));
+      const matches = matchesOf(id);
       if (matches) found.set(i, pick(matches, definition, id, options) as T);
     }
   }

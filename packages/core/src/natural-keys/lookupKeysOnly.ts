@@ -1,13 +1,11 @@
 import { type EntityManager, type EntityMetadata, type EntityProperty, ReferenceKind } from '@mikro-orm/core';
 import { sqlEm } from '../util/sqlEm.js';
 import { chunkKeys } from './chunkKeys.js';
-import { foldedKeyString } from './foldedKeyString.js';
 import { KeyScope } from './KeyScope.js';
 import { rowsCondition } from './keyCondition.js';
 import { toKeyValue } from './keyScalars.js';
-import { groupBy, pick } from './lookupNaturalKeys.js';
+import { keyMatcher, pick } from './lookupNaturalKeys.js';
 import type { NaturalKeyLookupOptions } from './NaturalKeyDefinition.js';
-import { naturalKeyString } from './naturalKeyString.js';
 import { platformLimits } from './platformLimits.js';
 
 /**
@@ -64,11 +62,9 @@ export async function lookupKeysOnly(
       .orderBy({ [pk.name]: 'asc' } as never)
       .execute('all', true)) as Record<string, unknown>[];
     const rowKeys = rows.map((row) => definition.properties.map((name) => toKeyValue(row[name])));
-    const exact = groupBy(rows, rowKeys, naturalKeyString);
-    const folded = groupBy(rows, rowKeys, foldedKeyString);
+    const matchesOf = keyMatcher(rows, rowKeys);
     for (const { key, i } of chunk) {
-      // the database may match by collation (MariaDB: case and accent insensitive) where strings differ
-      const matches = exact.get(naturalKeyString(key)) ?? folded.get(foldedKeyString(key));
+      const matches = matchesOf(key);
       if (matches)
         found.set(i, (pick(matches, definition, key, options) as Record<string, unknown>)[pk.name]);
     }

@@ -144,11 +144,9 @@ async function queryKeys<T extends object>(
       filters: options.filters,
     })) as T[];
     const rowKeys = await computeKeys(scope, meta, rows);
-    const exact = groupBy(rows, rowKeys, naturalKeyString);
-    const folded = groupBy(rows, rowKeys, foldedKeyString);
+    const matchesOf = keyMatcher(rows, rowKeys);
     for (const [id, key] of chunk) {
-      // the database may match by collation (MariaDB: case and accent insensitive) where strings differ
-      const matches = exact.get(id) ?? folded.get(foldedKeyString(key));
+      const matches = matchesOf(key);
       if (matches) {
         found.set(id, pick(matches, definition, key, options) as T);
       }
@@ -175,12 +173,22 @@ export function pick(
   return matches[0]!;
 }
 
-/** @internal Rows grouped by the string of their key. */
-export function groupBy<T>(
+/**
+ * @internal The rows a lookup query returned that match a key asked for (`rowKeys[i]` is the natural key of
+ * `rows[i]`): those with an equal key, else those equal once folded, since the database may match by collation
+ * (MariaDB: case and accent insensitive) where strings differ.
+ */
+export function keyMatcher<T>(
   rows: readonly T[],
-  keys: readonly unknown[][],
-  keyString: (key: unknown[]) => string,
-) {
+  rowKeys: readonly unknown[][],
+): (key: readonly unknown[]) => T[] | undefined {
+  const exact = groupBy(rows, rowKeys, naturalKeyString);
+  const folded = groupBy(rows, rowKeys, foldedKeyString);
+  return (key) => exact.get(naturalKeyString(key)) ?? folded.get(foldedKeyString(key));
+}
+
+/** Rows grouped by the string of their key. */
+function groupBy<T>(rows: readonly T[], keys: readonly unknown[][], keyString: (key: unknown[]) => string) {
   const groups = new Map<string, T[]>();
   rows.forEach((row, i) => {
     const id = keyString(keys[i]!);

@@ -353,11 +353,7 @@ export class RemoteResolver {
             } as never)
             .execute('all', true)) as ReferenceRow[]);
       const baselines = this.baselinesOf(entity);
-      let referenced = this.referenced.get(entity);
-      if (!referenced) {
-        referenced = new Set();
-        this.referenced.set(entity, referenced);
-      }
+      const referenced = entryOf(this.referenced, entity, () => new Set<string>());
       for (const row of rows) {
         referenced.add(row.localPk);
         found.set(row.localPk, jsonType.convertToJSValue(row.remotePk, platform));
@@ -453,12 +449,7 @@ export class RemoteResolver {
   }
 
   private baselinesOf(entity: string): Map<string, Baseline> {
-    let baselines = this.baselines.get(entity);
-    if (!baselines) {
-      baselines = new Map();
-      this.baselines.set(entity, baselines);
-    }
-    return baselines;
+    return entryOf(this.baselines, entity, () => new Map<string, Baseline>());
   }
 
   /** See {@link ReceivedFrom.appliedUpTo}. */
@@ -487,13 +478,8 @@ export class RemoteResolver {
    * than one column of numbers or strings (composite, custom type) is loaded in full.
    */
   async existingByPk(meta: EntityMetadata, pks: unknown[]): Promise<object[]> {
+    if (!keysOnlyLookup(meta, [])) return this.loadByPk(meta, pks);
     const prop = meta.getPrimaryProps()[0]!;
-    const plainKey =
-      !meta.compositePK &&
-      prop.kind === ReferenceKind.SCALAR &&
-      !prop.customType &&
-      (prop.runtimeType === 'number' || prop.runtimeType === 'string');
-    if (!plainKey) return this.loadByPk(meta, pks);
     const uow = this.tx.getUnitOfWork();
     const found: object[] = [];
     const query = new Map<string, unknown>();
@@ -502,9 +488,9 @@ export class RemoteResolver {
       if (managed && helper(managed).__initialized !== false) found.push(managed);
       else query.set(String(pk), pk);
     }
-    const qb = () => sqlEm(this.tx).createQueryBuilder(meta.class);
     for (const chunk of chunkByParameters(this.tx.getPlatform(), [...query.values()], 1)) {
-      const rows = (await qb()
+      const rows = (await sqlEm(this.tx)
+        .createQueryBuilder(meta.class)
         .select([prop.name])
         .where(pkListWhere(this.tx, meta, chunk) as never)
         .execute('all', true)) as Record<string, unknown>[];
@@ -575,4 +561,14 @@ function rowKeyOf(
     relations++;
   }
   return relations > 0 ? out : undefined;
+}
+
+/** The value of `key` in `map`, created with `create` and stored the first time. */
+function entryOf<V>(map: Map<string, V>, key: string, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
