@@ -2,7 +2,7 @@
 // 100000,1000000 [delta]` (SYNCHRO_PG_URL for a PostgreSQL REMOTE, else PGlite). For each size: populate LOCAL
 // and REMOTE raw, then three times: change `delta` books spread over the table (as scenario 3) and sync with the
 // query log and the phase timers on. Prints per-side query time, the top statements and the phases; drops both
-// databases at the end.
+// databases at the end. Environment: ITER syncs per size (3), BATCH the batch size (1000), TOP statements shown (6).
 import { synchronize } from '@mikro-synchro/core';
 import { booksForRows } from '../lib/data.mjs';
 import { openOrm, openRef, pgKind } from '../lib/db.mjs';
@@ -21,12 +21,14 @@ for (const total of sizes) {
   const local = await openOrm(openRef(pop.localRef), { synchro: localOptions('auto'), create: false });
   const remote = await openOrm(openRef(pop.remoteRef), { synchro: { remote: null }, create: false });
   try {
-    for (let it = 0; it < 3; it++) {
+    for (let it = 0; it < Number(process.env.ITER ?? 3); it++) {
       await changeBooks(local, changedIds(books, delta, it), it + 1);
       const stats = queryStats({ LOCAL: local, REMOTE: remote });
       phases.reset();
-      const { ms, value } = await timed(() => synchronize(local, remote, { batchSize: 1000 }));
-      const q = stats.summary(6);
+      const { ms, value } = await timed(() =>
+        synchronize(local, remote, { batchSize: Number(process.env.BATCH ?? 1000) }),
+      );
+      const q = stats.summary(Number(process.env.TOP ?? 6));
       stats.stop();
       console.log(`\n== ${total} rows, sync ${it}: ${ms} ms, ${value.updated} updated`);
       console.log(JSON.stringify(q.sides));

@@ -1,6 +1,6 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { EntityFactory, type EntityManager, helper, type MikroORM } from '@mikro-orm/core';
 import { synchronize } from '@mikro-synchro/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RemoteKeyMemo, relationTargets } from '../../packages/core/src/sync/resolve/RemoteKeyMemo.js';
 import { Author, Book, MODEL, Tag } from '../support/model.js';
 import { openOrm, type TestPair } from '../support/orm.js';
@@ -9,6 +9,27 @@ import { jsonColumn, openSyncPair, PATH_PAIRS, syncedBook } from '../support/syn
 /** Statements that read a table (not the inserts and updates writing it). */
 const reads = (sqls: string[], table: string) =>
   sqls.filter((sql) => /^\s*select/i.test(sql) && new RegExp(`from [\`"]${table}[\`"]`, 'i').test(sql));
+
+/**
+ * Counts, per entity, the rows `orm` builds as loaded entities (not references) from now on, whichever of its
+ * EntityManagers builds them; `restore()` ends the count.
+ */
+function builtRows(orm: MikroORM) {
+  const built = new Map<string, number>();
+  const create = EntityFactory.prototype.create;
+  const spy = vi.spyOn(EntityFactory.prototype, 'create').mockImplementation(function (
+    this: EntityFactory,
+    ...args: Parameters<EntityFactory['create']>
+  ) {
+    const entity = create.apply(this, args) as object;
+    const wrapped = helper(entity);
+    if (wrapped.__initialized && wrapped.__em?.getMetadata() === orm.getMetadata()) {
+      built.set(wrapped.__meta.className, (built.get(wrapped.__meta.className) ?? 0) + 1);
+    }
+    return entity as never;
+  });
+  return { built, restore: () => spy.mockRestore() };
+}
 
 describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path, ...kinds }) => {
   let p: TestPair;
@@ -124,13 +145,37 @@ describe.each(PATH_PAIRS)('FK targets across batches $name, $path path', ({ path
     },
   );
 
+  it('builds no LOCAL entity for a target only pointed at that REMOTE has: its key is read as plain values', async () => {
+    const { em, book, conn } = await syncedBook(p);
+    // REMOTE as after an import: the author is found by its natural key, which LOCAL reads for it
+    await conn.execute('delete from synchro_reference');
+    const { built, restore } = builtRows(p.local.orm);
+    try {
+      expect(await repriced(em, book)).toMatchObject({ status: 'synced', created: 0, updated: 1 });
+    } finally {
+      restore();
+    }
+    expect([built.get('Book'), built.get('Author')]).toEqual([1, undefined]);
+    const [remoteBook] = await p.remote.orm.em.fork().find(Book, {}, { populate: ['author'] });
+    expect([remoteBook!.price, remoteBook!.author.email]).toEqual([2, 'a@x']);
+    expect(await p.remote.orm.em.fork().count(Author)).toBe(1);
+  });
+
   it('creates a pointed-at target REMOTE has under no key, with every LOCAL value', async () => {
     const { em, book, conn } = await syncedBook(p);
     // REMOTE as after an import, and its author now has another key: the LOCAL author is new there, and so is
     // the book (its natural key is author + title)
     await conn.execute('delete from synchro_reference');
     await conn.execute(`update author set email = 'other@x'`);
+    p.local.queries.reset();
     expect(await repriced(em, book)).toMatchObject({ status: 'synced', created: 2, updated: 0 });
+    // the LOCAL author is read once: its key and the values it is created with come from the same row
+    expect(
+      reads(
+        p.local.queries.queries.map((q) => q.sql),
+        'author',
+      ),
+    ).toHaveLength(1);
     const authors = await p.remote.orm.em.fork().find(Author, {}, { orderBy: { email: 'asc' } });
     expect(authors.map((a) => [a.email, a.name])).toEqual([
       ['a@x', 'A'],

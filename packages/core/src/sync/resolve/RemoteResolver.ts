@@ -2,6 +2,7 @@ import {
   type EntityManager,
   type EntityMetadata,
   type EntityProperty,
+  EventType,
   helper,
   Reference,
   ReferenceKind,
@@ -172,7 +173,22 @@ export class RemoteResolver {
       });
       missing = missing.filter((k) => !result.has(k));
     }
-    const general = missing.filter((k) => !looked.has(k));
+    let general = missing.filter((k) => !looked.has(k));
+    if (definition && general.length && this.byRows && !remoteMeta.versionProperty) {
+      // Rows only pointed at, by a key of plain columns: their LOCAL keys read as plain values (no entity built
+      // for the ones REMOTE has), and their REMOTE keys the same way.
+      const plain = await this.pointedAtByPlainKey(
+        localMeta,
+        remoteMeta,
+        definition.properties,
+        rows,
+        general,
+        keyOnly,
+      );
+      for (const [pkKey, remote] of plain) if (remote) result.set(pkKey, { remote, by: 'natural-key' });
+      general = general.filter((k) => !plain.has(k));
+      missing = missing.filter((k) => !result.has(k));
+    }
     if (definition && general.length) {
       const entities = general.map((k) => rows.get(k)!);
       const values = await naturalKeyValues(this.local, localMeta.class, entities, this.keys);
@@ -463,6 +479,81 @@ export class RemoteResolver {
     }
     this.received.appliedUpTo = upTo;
     return upTo;
+  }
+
+  /**
+   * Rows only pointed at (foreign-key targets, collection items) that are still references on LOCAL, when their
+   * natural key is plain columns on both sides ({@link keysOnlyLookup}): one LOCAL query per chunk reads their
+   * rows as plain values, which give the keys without building an entity; {@link lookupKeysOnly} finds the
+   * REMOTE keys. Returns, per LOCAL key handled, a REMOTE reference, or null where REMOTE has no such row: that
+   * LOCAL row is then built from the values already read (it is created with them), not read again. Rows not
+   * handled (another EntityManager's, not found on LOCAL, an entity with inheritance or load hooks) are left to
+   * the general lookup, which loads them.
+   */
+  private async pointedAtByPlainKey(
+    localMeta: EntityMetadata,
+    remoteMeta: EntityMetadata,
+    properties: readonly string[],
+    rows: Map<string, object>,
+    pkKeys: readonly string[],
+    keyOnly: ReadonlySet<string>,
+  ): Promise<Map<string, object | null>> {
+    const handled = new Map<string, object | null>();
+    const events = this.local.getEventManager();
+    if (
+      !keysOnlyLookup(localMeta, properties) ||
+      !keysOnlyLookup(remoteMeta, properties) ||
+      localMeta.root !== localMeta ||
+      localMeta.inheritanceType ||
+      localMeta.discriminatorColumn ||
+      events.hasListeners(EventType.onLoad, localMeta) ||
+      events.hasListeners(EventType.onInit, localMeta)
+    ) {
+      return handled;
+    }
+    const refs = new Map<string, object>();
+    for (const pkKey of pkKeys) {
+      const ref = rows.get(pkKey)!;
+      const wrapped = helper(ref);
+      if (keyOnly.has(pkKey) && !wrapped.__initialized && (wrapped.__em ?? this.local) === this.local)
+        refs.set(String(wrapped.getPrimaryKey()), ref);
+    }
+    if (!refs.size) return handled;
+    const pk = localMeta.getPrimaryProps()[0]!;
+    const fields = properties.map((name) => localMeta.properties[name as never]!.fieldNames[0]!);
+    const read: { pkKey: string; raw: Record<string, unknown> }[] = [];
+    const pks = [...refs.values()].map((ref) => helper(ref).getPrimaryKey());
+    for (const chunk of chunkByParameters(this.local.getPlatform(), pks, 1)) {
+      // every column, as the database returns them: the keys come from them, and the rows REMOTE lacks are
+      // built from them
+      const raws = (await sqlEm(this.local)
+        .createQueryBuilder(localMeta.class)
+        .select('*')
+        .where(pkListWhere(this.local, localMeta, chunk) as never)
+        .execute('all', false)) as Record<string, unknown>[];
+      for (const raw of raws) {
+        const ref = refs.get(String(raw[pk.fieldNames[0]!]));
+        if (ref) read.push({ pkKey: keyString(primaryKeyOf(ref)), raw });
+      }
+    }
+    if (!read.length) return handled;
+    const found = await lookupKeysOnly(
+      this.tx,
+      metadataOf(this.tx, remoteMeta.class),
+      read.map(({ raw }) => fields.map((f) => toKeyValue(raw[f]))),
+      { ...this.keys, side: 'REMOTE' },
+    );
+    read.forEach(({ pkKey, raw }, j) => {
+      const remotePk = found.get(j);
+      if (remotePk !== undefined) {
+        handled.set(pkKey, this.tx.getReference(remoteMeta.class, remotePk as never) as object);
+      } else {
+        // new on REMOTE: the LOCAL reference becomes the loaded row (the identity map merges into it)
+        this.local.map(localMeta.class, raw as never);
+        handled.set(pkKey, null);
+      }
+    });
+    return handled;
   }
 
   /** Natural keys of LOCAL rows (their primary keys when the entity has none), for reports. */
