@@ -14,6 +14,7 @@ import { primaryKeyOf } from '../../util/primaryKey.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
 import { relationTarget } from './copyValues.js';
 import { plainPivot, readPivotRows } from './pivotRows.js';
+import { updateFromValues } from './updateFromValues.js';
 
 /**
  * @internal The bulk write path: multi-row INSERTs and batched UPDATEs through MikroORM's change set
@@ -24,29 +25,56 @@ import { plainPivot, readPivotRows } from './pivotRows.js';
 export class BulkWriter {
   constructor(private readonly tx: EntityManager) {}
 
-  /** Assigns `data` to managed REMOTE rows and writes the ones that changed; returns how many. */
+  /**
+   * Assigns `data` to managed REMOTE rows and writes the ones that changed (PostgreSQL: {@link updateFromValues},
+   * else MikroORM's batched UPDATE); returns how many.
+   */
   async update(
     meta: EntityMetadata,
     rows: { remote: object; data: Record<string, unknown> }[],
   ): Promise<number> {
     const comparator = this.tx.getComparator();
     const changeSets: ChangeSet<object>[] = [];
+    const snapshots = new Map<object, unknown>();
     for (const { remote, data } of rows) {
-      this.tx.assign(remote, data as never);
+      this.assign(meta, remote, data);
       const wrapped = helper(remote);
-      const diff = comparator.diffEntities(
-        meta.class,
-        wrapped.__originalEntityData ?? {},
-        comparator.prepareEntity(remote),
-      );
-      if (Object.keys(diff).length)
+      const after = comparator.prepareEntity(remote);
+      const diff = comparator.diffEntities(meta.class, wrapped.__originalEntityData ?? {}, after);
+      if (Object.keys(diff).length) {
         changeSets.push(new ChangeSet(remote, ChangeSetType.UPDATE, diff as never, meta));
+        snapshots.set(remote, after);
+      }
     }
     if (changeSets.length === 0) return 0;
+    if (await updateFromValues(this.tx, meta, changeSets)) {
+      // nothing is read back: the entities hold what was written
+      for (const cs of changeSets) helper(cs.entity).__originalEntityData = snapshots.get(cs.entity) as never;
+      return changeSets.length;
+    }
     const persister = this.tx.getUnitOfWork().getChangeSetPersister();
     await persister.executeUpdates(changeSets, true, { ctx: this.tx.getTransactionContext() });
     for (const cs of changeSets) helper(cs.entity).__originalEntityData = comparator.prepareEntity(cs.entity);
     return changeSets.length;
+  }
+
+  /**
+   * `em.assign()` of `data`, with plain scalar values set directly (what assign does for them, without its
+   * per-property work); relations, embeddables and a null into a non-nullable property go through assign.
+   */
+  private assign(meta: EntityMetadata, remote: object, data: Record<string, unknown>): void {
+    let rest: Record<string, unknown> | null = null;
+    for (const key of Object.keys(data)) {
+      const prop = meta.properties[key as never] as EntityProperty | undefined;
+      const value = data[key];
+      if (prop?.kind === ReferenceKind.SCALAR && !prop.embedded && (value != null || prop.nullable)) {
+        (remote as Record<string, unknown>)[key] = value;
+      } else {
+        rest ??= {};
+        rest[key] = value;
+      }
+    }
+    if (rest) this.tx.assign(remote, rest as never);
   }
 
   /**
