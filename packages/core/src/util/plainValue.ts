@@ -20,5 +20,17 @@ export function plainValue(value: unknown): unknown {
  */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  // two different strings, numbers or booleans: their JSON differs unless both are null in JSON (NaN, Infinity)
+  if (isScalar(a) && isScalar(b)) return nonFinite(a) && nonFinite(b);
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return JSON.stringify(plainValue(a)) === JSON.stringify(plainValue(b));
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean';
+}
+
+function nonFinite(value: unknown): boolean {
+  return typeof value === 'number' && !Number.isFinite(value);
 }

@@ -42,7 +42,7 @@ export async function updateFromValues(
       group = { columns, rows: [] };
       groups.set(signature, group);
     }
-    if (!names.every((name) => plainValue((cs.payload as Record<string, unknown>)[name]))) return false;
+    if (!names.every((name) => oneLiteral((cs.payload as Record<string, unknown>)[name]))) return false;
     group.rows.push(cs);
   }
   const platform = em.getPlatform();
@@ -126,7 +126,7 @@ function valuesColumns(meta: EntityMetadata, names: readonly string[]): EntityPr
 }
 
 /** A payload value MikroORM formats as one literal: not an array, an entity or a raw fragment. */
-function plainValue(value: unknown): boolean {
+function oneLiteral(value: unknown): boolean {
   if (value === null || value === undefined || typeof value !== 'object') return true;
   if (value instanceof Date || Buffer.isBuffer(value)) return true;
   const proto = Object.getPrototypeOf(value);
