@@ -3,11 +3,11 @@
 // and writes two heap snapshots: between batches (after a forced collection) and inside batch `batch`, just before
 // its REMOTE transaction commits. Prints the heap by constructor (self size) in each and the difference, which is
 // what one batch keeps alive until it ends.
-import { readFileSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
 import { synchronize } from '@mikro-synchro/core';
 import { booksForChanges } from '../lib/data.mjs';
 import { createDatabase, openOrm, openRef, pgKind } from '../lib/db.mjs';
+import { bySelf, totalSize } from '../lib/heapSnapshot.mjs';
 import { gc } from '../lib/measure.mjs';
 import { populateRawTask } from '../scenarios/delta.mjs';
 import { localOptions } from '../scenarios/sync.mjs';
@@ -48,7 +48,9 @@ try {
 const between = bySelf(files.between);
 const inside = bySelf(files.inside);
 const mb = (n) => (n / 2 ** 20).toFixed(2);
-console.log(`between batches: ${mb(total(between))} MB; inside batch ${inBatch}: ${mb(total(inside))} MB`);
+console.log(
+  `between batches: ${mb(totalSize(between))} MB; inside batch ${inBatch}: ${mb(totalSize(inside))} MB`,
+);
 const rows = [...new Set([...between.keys(), ...inside.keys()])]
   .map((k) => ({
     k,
@@ -60,28 +62,3 @@ const rows = [...new Set([...between.keys(), ...inside.keys()])]
   .slice(0, 40);
 for (const r of rows) console.log(`${mb(r.b - r.a).padStart(8)} MB ${String(r.n).padStart(8)}  ${r.k}`);
 process.exit(0);
-
-/** Self size and count per node type and name (an object's name is its constructor). */
-function bySelf(file) {
-  const snap = JSON.parse(readFileSync(file, 'utf8'));
-  const f = snap.snapshot.meta.node_fields;
-  const types = snap.snapshot.meta.node_types[0];
-  const [iType, iName, iSize] = ['type', 'name', 'self_size'].map((x) => f.indexOf(x));
-  const out = new Map();
-  for (let i = 0; i < snap.nodes.length; i += f.length) {
-    const type = types[snap.nodes[i + iType]];
-    const name =
-      type === 'object' || type === 'native' || type === 'closure' ? snap.strings[snap.nodes[i + iName]] : '';
-    const key = `${type} ${name}`.slice(0, 80);
-    const e = out.get(key) ?? { size: 0, count: 0 };
-    e.size += snap.nodes[i + iSize];
-    e.count += 1;
-    out.set(key, e);
-  }
-  return out;
-}
-function total(m) {
-  let t = 0;
-  for (const e of m.values()) t += e.size;
-  return t;
-}

@@ -53,7 +53,7 @@ describe.each(PATH_PAIRS.filter((x) => x.path === 'bulk'))('bulk UPDATEs $name',
     const sent = updates(p, 'book');
     if (postgres) {
       expect(sent).toHaveLength(1);
-      expect(sent[0]).toMatch(/ from \(values \(/);
+      expect(sent[0]).toMatch(/ from \(select .* from unnest\(/s);
     } else {
       expect(sent.length).toBeGreaterThan(0); // MikroORM's batched UPDATE
     }
@@ -83,7 +83,7 @@ describe.each(PATH_PAIRS.filter((x) => x.path === 'bulk'))('bulk UPDATEs $name',
     expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', updated: 4 });
     if (postgres) {
       const sets = updates(p, 'book')
-        .map((sql) => /^update .* set (.*) from \(values/i.exec(sql)![1]!)
+        .map((sql) => /^update .*? set (.*?) from \(select/is.exec(sql)![1]!)
         .map((set) => [...set.matchAll(/"(\w+)" = "synchro_v"/g)].map((m) => m[1]).join(','))
         .sort();
       expect(sets).toEqual(['meta', 'meta,price', 'price']);

@@ -134,7 +134,7 @@ const JSON_SLOT = '\u0000json\u0000';
  * A string literal: SQLite has no escapes but the doubled quote; PostgreSQL gets a dollar-quoted string, its
  * tag chosen so that it does not occur in the text (backslashes and quotes then need no escaping at all).
  */
-function stringLiteral(dialect: 'sqlite' | 'postgres', text: string): string {
+export function stringLiteral(dialect: 'sqlite' | 'postgres', text: string): string {
   if (dialect === 'sqlite') return `'${text.replaceAll("'", "''")}'`;
   let tag = '$synchro$';
   for (let n = 0; text.includes(tag); n++) tag = `$synchro${n}$`;

@@ -13,6 +13,7 @@ import { chunkByParameters } from '../../util/parameterLimit.js';
 import { primaryKeyOf } from '../../util/primaryKey.js';
 import { pkWeight, pkWhere } from '../resolve/pkWhere.js';
 import { relationTarget } from './copyValues.js';
+import { insertFromArrays } from './insertFromArrays.js';
 import { plainPivot, readPivotRows } from './pivotRows.js';
 import { updateFromValues } from './updateFromValues.js';
 
@@ -102,12 +103,12 @@ export class BulkWriter {
   }
 
   /**
-   * Plain-data INSERTs (as `em.insertMany()` sends them: custom types converted by the driver), relations as
-   * their target's key, as few statements as the parameter limit allows; the new rows are returned as
-   * references (in the identity map, so relations of later writes point at them).
+   * Plain-data INSERTs, relations as their target's key: on PostgreSQL one array per column where every value
+   * has a text form ({@link insertFromArrays}), else as `em.insertMany()` sends them (custom types converted by
+   * the driver) in as few statements as the parameter limit allows. The new rows are returned as references
+   * (in the identity map, so relations of later writes point at them).
    */
   private async insertPlain(meta: EntityMetadata, rows: Record<string, unknown>[]): Promise<object[]> {
-    const pk = meta.getPrimaryProps()[0]!;
     const relations = meta.relations.filter((p) => p.name in rows[0]!);
     const data = rows.map((row) => {
       const out = { ...row };
@@ -117,6 +118,16 @@ export class BulkWriter {
       }
       return out;
     });
+    const keys = (await insertFromArrays(this.tx, meta, data)) ?? (await this.insertMany(meta, data));
+    return keys.map((key, i) => {
+      if (key == null) throw SynchroError.keyNotReturned(meta.className, i);
+      return this.tx.getReference(meta.class, key as never) as object;
+    });
+  }
+
+  /** Plain-data rows through the driver's multi-row INSERT; returns their primary keys. */
+  private async insertMany(meta: EntityMetadata, data: Record<string, unknown>[]): Promise<unknown[]> {
+    const pk = meta.getPrimaryProps()[0]!;
     const driver = this.tx.getDriver();
     const ctx = this.tx.getTransactionContext();
     const columns = Object.keys(data[0]!).length || 1;
@@ -131,10 +142,7 @@ export class BulkWriter {
         keys.push(row[pk.name] ?? res.rows?.[i]?.[pk.fieldNames[0]!]);
       });
     }
-    return keys.map((key, i) => {
-      if (key == null) throw SynchroError.keyNotReturned(meta.className, i);
-      return this.tx.getReference(meta.class, key as never) as object;
-    });
+    return keys;
   }
 
   /**

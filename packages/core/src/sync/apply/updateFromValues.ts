@@ -7,19 +7,24 @@ import {
   ReferenceKind,
 } from '@mikro-orm/core';
 import { dialectOf } from '../../log/dialect.js';
-import { postgresElementType, tableName } from '../../util/jsonRows.js';
-import { chunkByParameters } from '../../util/parameterLimit.js';
+import { postgresArray, stringLiteral, tableName } from '../../util/jsonRows.js';
+import { postgresText, textColumn } from './postgresText.js';
+
+/** Rows per statement: each column travels as one array literal, so the statement has no parameter limit. */
+const ROWS_PER_STATEMENT = 1_000;
 
 /**
- * @internal PostgreSQL: writes UPDATE change sets as one `update … from (values …)` per set of changed columns
- * (and per chunk of the parameter limit). MikroORM's batched UPDATE sends, for every 300 rows, a `case when` per
- * column that PostgreSQL evaluates against every `when` for each row; here each row is joined to its values once.
- * In `psql`, 1,000 rows of a 1,000,000-row table took ~21 ms as four `case when` statements and 11–16 ms as one
- * `from (values …)`.
+ * @internal PostgreSQL: writes UPDATE change sets as one `update … from (select … from unnest(…))` per set of
+ * changed columns, each column one text array cast to its type. MikroORM's batched UPDATE sends, for every 300
+ * rows, a `case when` per column that PostgreSQL evaluates against every `when` for each row; here each row is
+ * joined to its values once. In `psql`, 1,000 rows of a 1,000,000-row table took ~21 ms as four `case when`
+ * statements and 11–16 ms as one `from (values …)`; with `pg` on a 200,000-row table, 1,000 rows (a decimal
+ * and a JSON column) took 30 ms from a VALUES list and 13 ms from arrays (`bench/explore/updateForms.mjs`).
  *
- * The values are the change sets' payloads, which MikroORM formats into the statement as it does into its own
- * UPDATE; the first row casts each column to its type. Returns false, writing nothing, where this does not
- * apply (see {@link valuesColumns}): the caller then writes through MikroORM's change set persister.
+ * The values are the change sets' payloads, as MikroORM would inline them into its own UPDATE (see
+ * {@link postgresText}). Returns false, writing nothing, where this does not apply (see {@link valuesEntity}
+ * and {@link textColumn}, or a value without a text form): the caller then writes through MikroORM's change
+ * set persister.
  */
 export async function updateFromValues(
   em: EntityManager,
@@ -28,54 +33,65 @@ export async function updateFromValues(
 ): Promise<boolean> {
   if (dialectOf(em) !== 'postgres' || !valuesEntity(meta)) return false;
   const pk = meta.getPrimaryProps()[0]!;
-  const pkType = builtInCast(pk);
-  if (!pkType) return false;
+  const pkColumn = textColumn(pk);
+  if (!pkColumn) return false;
+  const platform = em.getPlatform();
   // rows that change the same columns share a statement (a row never writes a column it did not change)
-  const groups = new Map<string, { columns: EntityProperty[]; rows: ChangeSet<object>[] }>();
+  type Column = { prop: EntityProperty; cast: string; integer: boolean };
+  const groups = new Map<string, { columns: Column[]; texts: (string | null)[][] }>();
   for (const cs of changeSets) {
     const names = Object.keys(cs.payload).sort();
     const signature = names.join('\u0000');
     let group = groups.get(signature);
     if (!group) {
-      const columns = valuesColumns(meta, names);
-      if (!columns) return false;
-      group = { columns, rows: [] };
+      const columns: Column[] = [{ prop: pk, ...pkColumn }];
+      for (const name of names) {
+        const prop = meta.properties[name as never] as EntityProperty | undefined;
+        const column = prop && textColumn(prop);
+        if (!column) return false;
+        columns.push({ prop, ...column });
+      }
+      group = { columns, texts: columns.map(() => []) };
       groups.set(signature, group);
     }
-    if (!names.every((name) => oneLiteral((cs.payload as Record<string, unknown>)[name]))) return false;
-    group.rows.push(cs);
+    const payload = cs.payload as Record<string, unknown>;
+    for (const [j, column] of group.columns.entries()) {
+      const value = j === 0 ? helper(cs.entity).getPrimaryKey() : (payload[column.prop.name] ?? null);
+      const text = postgresText(value, column, platform);
+      if (text === undefined) return false;
+      group.texts[j]!.push(text);
+    }
   }
-  const platform = em.getPlatform();
   const q = (id: string) => platform.quoteIdentifier(id);
   const table = tableName(em, meta);
   const conn = em.getConnection();
   const ctx = em.getTransactionContext();
-  for (const { columns, rows } of groups.values()) {
-    const fields = [pk, ...columns].map((p) => q(p.fieldNames[0]!));
-    const casts = [pkType, ...columns.map((c) => builtInCast(c)!)];
-    const set = columns.map((c) => `${q(c.fieldNames[0]!)} = "synchro_v".${q(c.fieldNames[0]!)}`).join(', ');
-    for (const chunk of chunkByParameters(platform, rows, casts.length)) {
-      const params: unknown[] = [];
-      const tuples = chunk.map((cs, i) => {
-        params.push(helper(cs.entity).getPrimaryKey());
-        const items = ['?'];
-        for (const c of columns) {
-          const value = (cs.payload as Record<string, unknown>)[c.name] ?? null;
-          params.push(value);
-          // a type's own SQL conversion, as MikroORM's UPDATE applies it (JSON: a cast to the column's type)
-          items.push(
-            value !== null ? (c.customType?.convertToDatabaseValueSQL?.('?', platform) ?? '?') : '?',
-          );
-        }
-        // the first row gives each column its type; PostgreSQL types the others' literals after it
-        return `(${(i === 0 ? items.map((item, j) => `(${item})::${casts[j]}`) : items).join(', ')})`;
-      });
-      const values = tuples.join(', ');
+  for (const { columns, texts } of groups.values()) {
+    const fields = columns.map(({ prop }) => q(prop.fieldNames[0]!));
+    const set = fields
+      .slice(1)
+      .map((f) => `${f} = "synchro_v".${f}`)
+      .join(', ');
+    // a type's own SQL conversion, as MikroORM's UPDATE applies it (JSON: a cast to the column's type)
+    const selected = columns
+      .map(({ prop, cast }, j) => {
+        const value = `c${j}::${cast}`;
+        return `${prop.customType?.convertToDatabaseValueSQL?.(value, platform) ?? value} as ${fields[j]}`;
+      })
+      .join(', ');
+    const aliases = columns.map((_, j) => `c${j}`).join(', ');
+    for (let i = 0; i < texts[0]!.length; i += ROWS_PER_STATEMENT) {
+      const arrays = texts
+        .map(
+          (values) =>
+            `${stringLiteral('postgres', postgresArray('text', values.slice(i, i + ROWS_PER_STATEMENT)))}::text[]`,
+        )
+        .join(', ');
       try {
         await conn.execute(
-          `update ${table} as "synchro_t" set ${set} from (values ${values}) as "synchro_v" (${fields.join(', ')}) ` +
-            `where "synchro_t".${fields[0]} = "synchro_v".${fields[0]}`,
-          params,
+          `update ${table} as "synchro_t" set ${set} from (select ${selected} from unnest(${arrays}) as t(${aliases})) ` +
+            `as "synchro_v" where "synchro_t".${fields[0]} = "synchro_v".${fields[0]}`,
+          [],
           'run',
           ctx,
         );
@@ -105,70 +121,3 @@ function valuesEntity(meta: EntityMetadata): boolean {
     !meta.props.some((p) => p.generated)
   );
 }
-
-/**
- * The properties of changed values `names` as columns of the statement, or null when one is not a plain column:
- * each must be one column of a built-in type, a scalar (not embedded) or the owning side of a to-one relation.
- */
-function valuesColumns(meta: EntityMetadata, names: readonly string[]): EntityProperty[] | null {
-  const columns: EntityProperty[] = [];
-  for (const name of names) {
-    const prop = meta.properties[name as never] as EntityProperty | undefined;
-    if (prop?.fieldNames?.length !== 1 || prop.embedded || prop.object) return null;
-    const scalar = prop.kind === ReferenceKind.SCALAR;
-    const toOne =
-      prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner);
-    if (!scalar && !toOne) return null;
-    if (!builtInCast(prop)) return null;
-    columns.push(prop);
-  }
-  return columns;
-}
-
-/** A payload value MikroORM formats as one literal: not an array, an entity or a raw fragment. */
-function oneLiteral(value: unknown): boolean {
-  if (value === null || value === undefined || typeof value !== 'object') return true;
-  if (value instanceof Date || Buffer.isBuffer(value)) return true;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null; // a JSON object: formatted as its JSON text
-}
-
-/** The built-in PostgreSQL type a value of `prop`'s column is cast to in the first row, or null for other types. */
-function builtInCast(prop: EntityProperty): string | null {
-  const type = postgresElementType(prop);
-  return type && BUILT_IN_TYPES.has(type) ? type : null;
-}
-
-const BUILT_IN_TYPES = new Set([
-  'smallint',
-  'int',
-  'integer',
-  'int2',
-  'int4',
-  'int8',
-  'bigint',
-  'numeric',
-  'decimal',
-  'real',
-  'double precision',
-  'float4',
-  'float8',
-  'boolean',
-  'bool',
-  'text',
-  'varchar',
-  'character varying',
-  'char',
-  'character',
-  'uuid',
-  'date',
-  'time',
-  'timestamp',
-  'timestamptz',
-  'timestamp with time zone',
-  'timestamp without time zone',
-  'json',
-  'jsonb',
-  'bytea',
-  'interval',
-]);

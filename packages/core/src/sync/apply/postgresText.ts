@@ -1,0 +1,96 @@
+import { type EntityProperty, JsonType, type Platform, ReferenceKind } from '@mikro-orm/core';
+import { postgresElementType } from '../../util/jsonRows.js';
+
+/**
+ * @internal The built-in PostgreSQL type a value of `prop`'s column is cast to when it travels as text or as an
+ * untyped literal, or null for other types. A character column is cast to `bpchar`: `character` without a
+ * length is `character(1)`, and an explicit cast to it cuts the value to its first character.
+ */
+export function builtInCast(prop: Pick<EntityProperty, 'fieldNames' | 'columnTypes'>): string | null {
+  const type = postgresElementType(prop);
+  if (!type || !BUILT_IN_TYPES.has(type)) return null;
+  return type === 'char' || type === 'character' ? 'bpchar' : type;
+}
+
+const INTEGER_TYPES = new Set(['smallint', 'int', 'integer', 'int2', 'int4', 'int8', 'bigint']);
+
+const BUILT_IN_TYPES = new Set([
+  ...INTEGER_TYPES,
+  'numeric',
+  'decimal',
+  'real',
+  'double precision',
+  'float4',
+  'float8',
+  'boolean',
+  'bool',
+  'text',
+  'varchar',
+  'character varying',
+  'char',
+  'character',
+  'uuid',
+  'date',
+  'time',
+  'timestamp',
+  'timestamptz',
+  'timestamp with time zone',
+  'timestamp without time zone',
+  'json',
+  'jsonb',
+  'bytea',
+  'interval',
+]);
+
+/**
+ * @internal A column written from a text array: its cast, and whether it only takes whole numbers. Null where
+ * values of `prop` cannot travel as text: not one column of a built-in type, an embeddable, or a custom type
+ * with its own SQL conversion other than JSON's cast.
+ */
+export function textColumn(prop: EntityProperty): { cast: string; integer: boolean } | null {
+  if (prop.embedded || prop.object || prop.fieldNames?.length !== 1) return null;
+  const scalar = prop.kind === ReferenceKind.SCALAR;
+  const toOne =
+    prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner);
+  if (!scalar && !toOne) return null;
+  const cast = builtInCast(prop);
+  if (!cast) return null;
+  if (prop.customType?.convertToDatabaseValueSQL && !(prop.customType instanceof JsonType)) return null;
+  return { cast, integer: INTEGER_TYPES.has(cast) };
+}
+
+/**
+ * @internal The text PostgreSQL reads a database value from, as MikroORM would inline it (a date as
+ * `platform.quoteValue()` formats it, a JSON object as its JSON text, bytes as `\x…`); null for SQL NULL;
+ * undefined where the value has no such text (arrays, raw fragments, other objects, non-finite numbers, a
+ * fraction for an integer column): the caller then writes it another way.
+ */
+export function postgresText(
+  value: unknown,
+  column: { integer: boolean },
+  platform: Platform,
+): string | null | undefined {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+      if (column.integer ? !Number.isSafeInteger(value) : !Number.isFinite(value)) return undefined;
+      return String(value);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return column.integer ? undefined : String(value);
+    case 'object': {
+      if (value instanceof Date) {
+        const literal = platform.quoteValue(value) as string;
+        return /^'[^']*'$/.test(literal) ? literal.slice(1, -1) : undefined;
+      }
+      if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+      const proto = Object.getPrototypeOf(value);
+      return proto === Object.prototype || proto === null ? JSON.stringify(value) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
