@@ -1,10 +1,16 @@
-import type { EventArgs, EventSubscriber } from '@mikro-orm/core';
-import { synchronize, withSynchro } from '@mikro-synchro/core';
+import type { EventArgs, EventSubscriber, MikroORM } from '@mikro-orm/core';
+import { SynchroChange, synchronize, withSynchro } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
 import { Author, Book, MODEL, Tag } from '../support/model.js';
 import { openPair } from '../support/orm.js';
 import { openSyncPair } from '../support/sync.js';
+
+/** REMOTE's log as `action entity [property]`, in log order. */
+async function remoteLog(orm: MikroORM): Promise<string[]> {
+  const rows = await orm.em.fork().find(SynchroChange, {}, { orderBy: { id: 'asc' } });
+  return rows.map((r) => [r.action, r.entity, r.property ?? ''].join(' ').trim());
+}
 
 /** A REMOTE subscriber that observes Author only. */
 class AuthorAudit implements EventSubscriber {
@@ -76,6 +82,43 @@ describe.each(PAIRS)('write paths $name', (kinds) => {
     } finally {
       await p.close();
     }
+  });
+
+  it('REMOTE logs the same rows on both paths: a created row without `link` rows, a changed collection as a `link`', async () => {
+    const lines: Record<string, string[][]> = {};
+    for (const writePath of ['unit-of-work', 'bulk'] as const) {
+      const p = await openSyncPair(kinds, { writePath });
+      try {
+        const em = p.local.orm.em.fork();
+        const [red, blue] = [em.create(Tag, { name: 'red' }), em.create(Tag, { name: 'blue' })];
+        const author = em.create(Author, { email: 'a@x', name: 'A' });
+        const books = [0, 1, 2].map((i) => em.create(Book, { title: `B${i}`, author, tags: [red] }));
+        await em.flush();
+        const runs: string[][] = [];
+        await synchronize(p.local.orm, p.remote.orm);
+        const first = await remoteLog(p.remote.orm);
+        runs.push(first.slice().sort());
+        books[0]!.tags.add(blue); // a collection change of an existing row
+        books[1]!.price = 5; // a scalar change
+        em.create(Book, { title: 'B3', author, tags: [blue] });
+        await em.flush();
+        await synchronize(p.local.orm, p.remote.orm);
+        runs.push((await remoteLog(p.remote.orm)).slice(first.length).sort());
+        lines[writePath] = runs;
+      } finally {
+        await p.close();
+      }
+    }
+    expect(lines.bulk![0]).toEqual([
+      'create Author',
+      'create Book',
+      'create Book',
+      'create Book',
+      'create Tag',
+      'create Tag',
+    ]);
+    expect(lines.bulk![1]).toEqual(['create Book', 'link Book tags', 'update Book']);
+    expect(lines.bulk).toEqual(lines['unit-of-work']);
   });
 
   it('a caller EntityManager gets the unit of work, so the entities it manages are updated in place', async () => {

@@ -176,8 +176,10 @@ export class BatchWriter {
         data: { ...this.valuesOf(u), ...this.relationsOf(u) },
       })),
     );
-    this.#counts.updated += updated;
-    for (const u of existing) this.logRemote(u, 'update');
+    this.#counts.updated += updated.length;
+    // as the subscriber logs a flush: only rows whose values changed (a collection change is a `link` row)
+    const changed = new Set(updated);
+    for (const u of existing) if (changed.has(u.resolved.remote!)) this.logRemote(u, 'update');
     let pending = rows.filter((u) => !u.resolved.remote);
     while (pending.length) {
       const waiting = new Set(pending);
@@ -349,7 +351,11 @@ export class BatchWriter {
           );
           if (changed) {
             this.ctx.report.linked += changed.length;
+            // as the subscriber logs a flush: a row created here is logged as a `create`, which stands for its
+            // collections too, so it gets no `link` row
+            const created = new Set(owners.filter((o) => !o.resolved.by).map((o) => o.resolved.remote));
             for (const remote of changed) {
+              if (created.has(remote)) continue;
               this.#remoteLog.push({
                 entity: owners[0]!.remoteMeta.className,
                 action: 'link',

@@ -28,12 +28,12 @@ export class BulkWriter {
 
   /**
    * Assigns `data` to managed REMOTE rows and writes the ones that changed (PostgreSQL: {@link updateFromValues},
-   * else MikroORM's batched UPDATE); returns how many.
+   * else MikroORM's batched UPDATE); returns those rows.
    */
   async update(
     meta: EntityMetadata,
     rows: { remote: object; data: Record<string, unknown> }[],
-  ): Promise<number> {
+  ): Promise<object[]> {
     const comparator = this.tx.getComparator();
     const changeSets: ChangeSet<object>[] = [];
     const snapshots = new Map<object, unknown>();
@@ -47,16 +47,16 @@ export class BulkWriter {
         snapshots.set(remote, after);
       }
     }
-    if (changeSets.length === 0) return 0;
+    if (changeSets.length === 0) return [];
     if (await updateFromValues(this.tx, meta, changeSets)) {
       // nothing is read back: the entities hold what was written
       for (const cs of changeSets) helper(cs.entity).__originalEntityData = snapshots.get(cs.entity) as never;
-      return changeSets.length;
+      return changeSets.map((cs) => cs.entity);
     }
     const persister = this.tx.getUnitOfWork().getChangeSetPersister();
     await persister.executeUpdates(changeSets, true, { ctx: this.tx.getTransactionContext() });
     for (const cs of changeSets) helper(cs.entity).__originalEntityData = comparator.prepareEntity(cs.entity);
-    return changeSets.length;
+    return changeSets.map((cs) => cs.entity);
   }
 
   /**
