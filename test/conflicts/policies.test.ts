@@ -1,6 +1,7 @@
 import {
   type ConflictPolicy,
   resolveConflict,
+  SynchroChange,
   synchronize,
   synchroStatus,
   type WithSynchroOptions,
@@ -146,6 +147,37 @@ describe.each(PAIRS)('conflict policies $name', (kinds) => {
       await p.close();
     }
   });
+
+  it.each([
+    ['remote-wins', 'unit-of-work'],
+    ['remote-wins', 'bulk'],
+    ['manual', 'unit-of-work'],
+    ['manual', 'bulk'],
+  ] as const)(
+    '%s on the %s path keeps REMOTE while other rows of the entity are written in the same batch',
+    async (policy, writePath) => {
+      const p = await open({ conflicts: policy, writePath });
+      try {
+        const { em } = await conflictOnMemo(p, 'remote');
+        const other = em.create(Memo, { text: 'other' }); // written in the same batch as the conflicting row
+        await em.flush();
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.conflicts.map((c) => c.resolution)).toEqual([
+          policy === 'manual' ? 'pending' : 'remote',
+        ]);
+        expect(report.paths.Memo).toBe(writePath);
+        expect((await remoteText(p)).sort()).toEqual(['other', 'server']);
+        // REMOTE logged only the row it wrote
+        const logged = await p.remote.orm.em.fork().find(SynchroChange, { origin: { $ne: null } } as never);
+        expect(logged.map((r) => [r.action, r.pk])).toEqual([
+          ['create', 1], // the first sync
+          ['create', other.id],
+        ]);
+      } finally {
+        await p.close();
+      }
+    },
+  );
 
   it('without a REMOTE log a row hash detects the change, and local-wins is the default', async () => {
     const p = await open({}, { capture: false });

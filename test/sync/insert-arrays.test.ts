@@ -2,7 +2,7 @@ import { defineEntity, type EntityMetadata, p } from '@mikro-orm/core';
 import { synchronize } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertFromArrays } from '../../packages/core/src/sync/apply/insertFromArrays.js';
-import { Author, MODEL } from '../support/model.js';
+import { Author, Book, MODEL } from '../support/model.js';
 import type { TestPair } from '../support/orm.js';
 import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
 
@@ -88,6 +88,27 @@ describe.each(PATH_PAIRS.filter((x) => x.path === 'bulk' && x.remote !== 'mariad
       expect(await rows()).toEqual(
         TEXTS.map((text, i) => [`c${i}`, `g${i + 100}`, text, i + 100, i % 2 ? 'o@x' : null]),
       );
+    });
+
+    it('keeps JSON scalars and arrays as JSON (a string stays a JSON string) when inserting and updating', async () => {
+      const em = pair.local.orm.em.fork();
+      const author = em.create(Author, { email: 'a@x', name: 'A' });
+      const metas: unknown[] = ['hello', [1, 'x', null], 42, { quote: `it's "q"` }];
+      const books = metas.map((meta, i) => em.create(Book, { title: `T${i}`, author, meta: meta as never }));
+      await em.flush();
+      await synchronize(pair.local.orm, pair.remote.orm);
+      const metaOf = async () =>
+        (await pair.remote.orm.em.fork().find(Book, {}, { orderBy: { title: 'asc' } })).map((b) => b.meta);
+      expect(await metaOf()).toEqual(metas);
+      const next: unknown[] = ['bye', [2], true, 'null'];
+      books.forEach((b, i) => {
+        b.meta = next[i] as never;
+      });
+      await em.flush();
+      pair.remote.queries.reset();
+      expect(await synchronize(pair.local.orm, pair.remote.orm)).toMatchObject({ updated: 4 });
+      expect(pair.remote.queries.matching(/^update "book" .* from unnest\(/s)).toHaveLength(1);
+      expect(await metaOf()).toEqual(next);
     });
 
     it('returns null and writes nothing for rows it cannot carry as text', async () => {

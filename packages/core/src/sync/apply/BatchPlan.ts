@@ -58,13 +58,18 @@ export class BatchPlan {
   /** Upserts whose values are written (changed rows, and ensured targets missing on REMOTE). */
   *written(): Generator<Upsert> {
     for (const byPk of this.upserts.values()) {
-      for (const upsert of byPk.values()) {
-        if (upsert.ensureOnly && upsert.resolved.remote) continue;
-        if (upsert.decision === 'remote' || upsert.decision === 'pending') continue;
-        yield upsert;
-      }
+      for (const upsert of byPk.values()) if (isWritten(upsert)) yield upsert;
     }
   }
+}
+
+/**
+ * @internal Whether an upsert's row is written on REMOTE: not a pointed-at row REMOTE already has, and not a
+ * conflict left to REMOTE (`remote`) or to a person (`pending`).
+ */
+export function isWritten(upsert: Upsert): boolean {
+  if (upsert.ensureOnly && upsert.resolved.remote) return false;
+  return upsert.decision !== 'remote' && upsert.decision !== 'pending';
 }
 
 /** @internal The current LOCAL items of a many-to-many property of an upsert. */

@@ -26,7 +26,7 @@ import type { RowChanges } from '../plan/collapse.js';
 import { pkListWhere, pkWeight } from '../resolve/pkWhere.js';
 import type { RemoteResolver } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
-import { type BatchPlan, itemsOf, type Upsert } from './BatchPlan.js';
+import { type BatchPlan, isWritten, itemsOf, type Upsert } from './BatchPlan.js';
 import { BulkWriter } from './BulkWriter.js';
 import { carriedProperties, cloneValue, relationTarget } from './copyValues.js';
 
@@ -163,9 +163,8 @@ export class BatchWriter {
 
   /** Updates changed rows with batched UPDATEs, then inserts new rows level by level (parents first). */
   private async writeBulk(entity: string): Promise<void> {
-    const rows = [...(this.plan.upserts.get(entity)?.values() ?? [])].filter(
-      (u) => !(u.ensureOnly && u.resolved.remote),
-    );
+    // the rows the plan writes: a conflict kept on REMOTE or left pending is not overwritten
+    const rows = [...(this.plan.upserts.get(entity)?.values() ?? [])].filter(isWritten);
     if (rows.length === 0) return;
     const remoteMeta = rows[0].remoteMeta;
     const existing = rows.filter((u) => u.resolved.remote);
