@@ -2,6 +2,7 @@ import { defineEntity, type EntityMetadata, p } from '@mikro-orm/core';
 import { synchronize } from '@mikro-synchro/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertFromArrays } from '../../packages/core/src/sync/apply/insertFromArrays.js';
+import { stringLiteral } from '../../packages/core/src/util/jsonRows.js';
 import { Author, Book, MODEL } from '../support/model.js';
 import type { TestPair } from '../support/orm.js';
 import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
@@ -111,6 +112,15 @@ describe.each(PATH_PAIRS.filter((x) => x.path === 'bulk' && x.remote !== 'mariad
       expect(await metaOf()).toEqual(next);
     });
 
+    it('a dollar-quoted literal reads back as its text, whatever tags the text holds or ends with', async () => {
+      const texts = ['x$synchro', '$synchro$', 'a$synchro0', '$synchro$ $synchro0$ $synchro', '$', "it's \\"];
+      const conn = pair.remote.orm.em.getConnection();
+      for (const text of texts) {
+        const [row] = await conn.execute(`select ${stringLiteral('postgres', text)} as v`);
+        expect(row.v).toBe(text);
+      }
+    });
+
     it('returns null and writes nothing for rows it cannot carry as text', async () => {
       const em = pair.remote.orm.em.fork();
       const meta = em.getMetadata().find(Label) as EntityMetadata;
@@ -123,6 +133,9 @@ describe.each(PATH_PAIRS.filter((x) => x.path === 'bulk' && x.remote !== 'mariad
         expect(await insertFromArrays(tx, meta, [{ ...row, n: 1.5 }])).toBeNull(); // not an integer
         expect(await insertFromArrays(tx, meta, [{ ...row, n: Number.NaN }])).toBeNull();
         expect(await insertFromArrays(tx, meta, [{ ...row, text: ['a'] }])).toBeNull(); // no text form
+        // MikroORM's bare number is a numeric literal first: 1e21 would be stored as 1000000000000000000000
+        expect(await insertFromArrays(tx, meta, [{ ...row, text: 1e21 }])).toBeNull();
+        expect(await insertFromArrays(tx, meta, [{ ...row, n: true }])).toBeNull();
         expect(await insertFromArrays(tx, meta, [{ ...row, unknown: 1 }])).toBeNull(); // not a column
       });
       expect(await pair.remote.orm.em.fork().count(Label, {})).toBe(0);

@@ -84,14 +84,24 @@ export async function insertJsonRows(
   return true;
 }
 
-/** @internal The quoted table name of `meta` for raw SQL, with its schema where PostgreSQL needs one. */
+/**
+ * @internal The quoted table name of `meta` for raw SQL, with its schema where PostgreSQL needs one. The schema is
+ * the one MikroORM's own statements use: the entity's declared schema, else the EntityManager's (`fork({ schema
+ * })`), else the config's (`'*'` meaning the config's).
+ */
 export function tableName(em: EntityManager, meta: EntityMetadata): string {
   const platform = em.getPlatform();
   const q = (id: string) => platform.quoteIdentifier(id);
-  const schema =
-    dialectOf(em) === 'postgres' ? (em.schema ?? meta.schema ?? em.config.get('schema')) : undefined;
+  const schema = dialectOf(em) === 'postgres' ? schemaOf(em, meta) : undefined;
   const qualified = schema && schema !== '*' && schema !== platform.getDefaultSchemaName();
   return qualified ? `${q(schema)}.${q(meta.tableName)}` : q(meta.tableName);
+}
+
+function schemaOf(em: EntityManager, meta: EntityMetadata): string | undefined {
+  if (meta.schema && meta.schema !== '*') return meta.schema;
+  const configured = em.config.get('schema');
+  if (em.schema === '*') return configured;
+  return em.schema ?? configured;
 }
 
 /**
@@ -136,8 +146,10 @@ const JSON_SLOT = '\u0000json\u0000';
  */
 export function stringLiteral(dialect: 'sqlite' | 'postgres', text: string): string {
   if (dialect === 'sqlite') return `'${text.replaceAll("'", "''")}'`;
+  // the closing tag must be the first one after the opening tag: not inside the text, nor formed by the text's
+  // end and the closing tag (a text ending in `$synchro`)
   let tag = '$synchro$';
-  for (let n = 0; text.includes(tag); n++) tag = `$synchro${n}$`;
+  for (let n = 0; `${text}${tag}`.indexOf(tag) !== text.length; n++) tag = `$synchro${n}$`;
   return `${tag}${text}${tag}`;
 }
 

@@ -1,7 +1,7 @@
 import type { EntityManager, EntityMetadata, EntityProperty } from '@mikro-orm/core';
 import { dialectOf } from '../../log/dialect.js';
 import { postgresArray, stringLiteral, tableName } from '../../util/jsonRows.js';
-import { postgresText, textColumn } from './postgresText.js';
+import { postgresText, type TextKind, textColumn } from './postgresText.js';
 
 /** Rows per statement: each column travels as one array literal, so the statement has no parameter limit. */
 const ROWS_PER_STATEMENT = 1_000;
@@ -27,7 +27,7 @@ export async function insertFromArrays(
   if (dialectOf(em) !== 'postgres' || rows.length === 0) return null;
   const pk = meta.getPrimaryProps()[0]!;
   const names = Object.keys(rows[0]!);
-  const columns: { prop: EntityProperty; cast: string; integer: boolean }[] = [];
+  const columns: { prop: EntityProperty; cast: string; kind: TextKind }[] = [];
   for (const name of names) {
     const prop = meta.properties[name as never] as EntityProperty | undefined;
     const column = prop && textColumn(prop);
@@ -38,7 +38,7 @@ export async function insertFromArrays(
   const texts: (string | null)[][] = columns.map(() => []);
   for (const row of rows) {
     if (Object.keys(row).length !== names.length || !names.every((name) => name in row)) return null;
-    for (const [j, { prop, integer }] of columns.entries()) {
+    for (const [j, { prop, kind }] of columns.entries()) {
       // the value as nativeInsertMany() sends it: a default for a missing one, custom types converted
       let value = row[prop.name];
       if (!(prop.nullable && value === null)) value = value ?? prop.default;
@@ -49,7 +49,7 @@ export async function insertFromArrays(
           mode: 'query-data',
         });
       }
-      const text = postgresText(value, { integer }, platform);
+      const text = postgresText(value, { kind }, platform);
       if (text === undefined) return null;
       texts[j]!.push(text);
     }

@@ -13,17 +13,16 @@ export function builtInCast(prop: Pick<EntityProperty, 'fieldNames' | 'columnTyp
 }
 
 const INTEGER_TYPES = new Set(['smallint', 'int', 'integer', 'int2', 'int4', 'int8', 'bigint']);
+const NUMBER_TYPES = new Set(['numeric', 'decimal', 'real', 'double precision', 'float4', 'float8']);
+const BOOLEAN_TYPES = new Set(['boolean', 'bool']);
+
+/** @internal What JS values a column's text may come from besides strings (see {@link postgresText}). */
+export type TextKind = 'integer' | 'number' | 'boolean' | 'other';
 
 const BUILT_IN_TYPES = new Set([
   ...INTEGER_TYPES,
-  'numeric',
-  'decimal',
-  'real',
-  'double precision',
-  'float4',
-  'float8',
-  'boolean',
-  'bool',
+  ...NUMBER_TYPES,
+  ...BOOLEAN_TYPES,
   'text',
   'varchar',
   'character varying',
@@ -43,11 +42,11 @@ const BUILT_IN_TYPES = new Set([
 ]);
 
 /**
- * @internal A column written from a text array: its cast, and whether it only takes whole numbers. Null where
+ * @internal A column written from a text array: its cast, and which JS numbers or booleans it takes. Null where
  * values of `prop` cannot travel as text: not one column of a built-in type, an embeddable, or a custom type
  * with its own SQL conversion other than JSON's cast.
  */
-export function textColumn(prop: EntityProperty): { cast: string; integer: boolean } | null {
+export function textColumn(prop: EntityProperty): { cast: string; kind: TextKind } | null {
   if (prop.embedded || prop.object || prop.fieldNames?.length !== 1) return null;
   const scalar = prop.kind === ReferenceKind.SCALAR;
   const toOne =
@@ -56,31 +55,44 @@ export function textColumn(prop: EntityProperty): { cast: string; integer: boole
   const cast = builtInCast(prop);
   if (!cast) return null;
   if (prop.customType?.convertToDatabaseValueSQL && !(prop.customType instanceof JsonType)) return null;
-  return { cast, integer: INTEGER_TYPES.has(cast) };
+  const kind = INTEGER_TYPES.has(cast)
+    ? 'integer'
+    : NUMBER_TYPES.has(cast)
+      ? 'number'
+      : BOOLEAN_TYPES.has(cast)
+        ? 'boolean'
+        : 'other';
+  return { cast, kind };
 }
 
 /**
  * @internal The text PostgreSQL reads a database value from, as MikroORM would inline it (a date as
  * `platform.quoteValue()` formats it, a JSON object as its JSON text, bytes as `\x…`); null for SQL NULL;
- * undefined where the value has no such text (arrays, raw fragments, other objects, non-finite numbers, a
- * fraction for an integer column): the caller then writes it another way.
+ * undefined where the value has no such text: arrays, raw fragments, other objects; a number other than a safe
+ * integer for an integer column or a finite number for a numeric one (elsewhere MikroORM's bare number is read
+ * as a numeric literal first, `1e21` becoming `1000000000000000000000` in a text column); a boolean for any
+ * column but a boolean one. The caller then writes it another way.
  */
 export function postgresText(
   value: unknown,
-  column: { integer: boolean },
+  column: { kind: TextKind },
   platform: Platform,
 ): string | null | undefined {
   if (value === null) return null;
   switch (typeof value) {
     case 'string':
       return value;
-    case 'number':
-      if (column.integer ? !Number.isSafeInteger(value) : !Number.isFinite(value)) return undefined;
-      return String(value);
+    case 'number': {
+      const ok =
+        column.kind === 'integer'
+          ? Number.isSafeInteger(value)
+          : column.kind === 'number' && Number.isFinite(value);
+      return ok ? String(value) : undefined;
+    }
     case 'bigint':
-      return value.toString();
+      return column.kind === 'integer' || column.kind === 'number' ? value.toString() : undefined;
     case 'boolean':
-      return column.integer ? undefined : String(value);
+      return column.kind === 'boolean' ? String(value) : undefined;
     case 'object': {
       if (value instanceof Date) {
         const literal = platform.quoteValue(value) as string;

@@ -8,7 +8,7 @@ import {
 } from '@mikro-orm/core';
 import { dialectOf } from '../../log/dialect.js';
 import { postgresArray, stringLiteral, tableName } from '../../util/jsonRows.js';
-import { postgresText, textColumn } from './postgresText.js';
+import { postgresText, type TextKind, textColumn } from './postgresText.js';
 
 /** Rows per statement: each column travels as one array literal, so the statement has no parameter limit. */
 const ROWS_PER_STATEMENT = 1_000;
@@ -37,7 +37,7 @@ export async function updateFromValues(
   if (!pkColumn) return false;
   const platform = em.getPlatform();
   // rows that change the same columns share a statement (a row never writes a column it did not change)
-  type Column = { prop: EntityProperty; cast: string; integer: boolean };
+  type Column = { prop: EntityProperty; cast: string; kind: TextKind };
   const groups = new Map<string, { columns: Column[]; texts: (string | null)[][] }>();
   for (const cs of changeSets) {
     const names = Object.keys(cs.payload).sort();
