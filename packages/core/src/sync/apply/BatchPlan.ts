@@ -72,6 +72,17 @@ export function isWritten(upsert: Upsert): boolean {
   return upsert.decision !== 'remote' && upsert.decision !== 'pending';
 }
 
+/**
+ * @internal Whether an upsert's values (scalars and FKs) are written: a row REMOTE lacks, or an existing one whose
+ * values LOCAL logged a change of. A row that only had a collection change, or a pivot row kept because its
+ * owner's collection changed, exists on REMOTE as it is: writing its values would undo REMOTE's own edits
+ * without any conflict check (which only looks at rows whose values changed).
+ */
+export function writesValues(upsert: Upsert): boolean {
+  if (!isWritten(upsert)) return false;
+  return upsert.resolved.by === undefined || upsert.changes?.rowChanged === true;
+}
+
 /** @internal The current LOCAL items of a many-to-many property of an upsert. */
 export function itemsOf(upsert: Upsert, prop: string): object[] {
   const read = upsert.items?.get(prop);

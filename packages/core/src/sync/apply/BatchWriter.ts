@@ -2,6 +2,7 @@ import {
   ChangeSetType,
   type EntityManager,
   type EntityMetadata,
+  type EntityProperty,
   type FlushEventArgs,
   helper,
   type UnitOfWork,
@@ -26,7 +27,7 @@ import type { RowChanges } from '../plan/collapse.js';
 import { pkListWhere, pkWeight } from '../resolve/pkWhere.js';
 import type { RemoteResolver } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
-import { type BatchPlan, isWritten, itemsOf, type Upsert } from './BatchPlan.js';
+import { type BatchPlan, isWritten, itemsOf, type Upsert, writesValues } from './BatchPlan.js';
 import { BulkWriter } from './BulkWriter.js';
 import { carriedProperties, cloneValue, relationTarget } from './copyValues.js';
 
@@ -79,6 +80,7 @@ export class BatchWriter {
   async write(changes: number): Promise<BatchCounts> {
     this.#counts.changes = changes;
     await this.resolveConflicts();
+    this.holdPivotRows();
     const bulk = this.bulkEntities();
     for (const entity of this.ctx.entityOrder([...bulk])) await this.writeBulk(entity);
     this.writeValues(bulk);
@@ -167,7 +169,7 @@ export class BatchWriter {
     const rows = [...(this.plan.upserts.get(entity)?.values() ?? [])].filter(isWritten);
     if (rows.length === 0) return;
     const remoteMeta = rows[0].remoteMeta;
-    const existing = rows.filter((u) => u.resolved.remote);
+    const existing = rows.filter((u) => u.resolved.remote && writesValues(u));
     const updated = await this.#bulk.update(
       remoteMeta,
       existing.map((u) => ({
@@ -226,6 +228,24 @@ export class BatchWriter {
       values[prop.name] = cloneValue(from[prop.name]);
     }
     return values;
+  }
+
+  /**
+   * Pivot rows that are in the batch only because their owner's collection changed follow the owner: when its
+   * conflict kept REMOTE's row (or left it pending), they are not written either. A pivot row with changes of
+   * its own keeps them (and its own conflict check).
+   */
+  private holdPivotRows(): void {
+    for (const scope of this.plan.pivots) {
+      const ownerProp = scope.pivotMeta.properties[scope.ownerProp as never] as EntityProperty;
+      for (const kept of scope.kept) {
+        if (kept.changes?.rowChanged || kept.decision !== undefined) continue;
+        const target = relationTarget(kept.local, ownerProp);
+        const owner = target && this.plan.upsertOf(target);
+        // held like a pending row: not written, and its baseline (REMOTE's values as last confirmed) kept
+        if (owner && !isWritten(owner)) kept.decision = 'pending';
+      }
+    }
   }
 
   /**
@@ -297,7 +317,7 @@ export class BatchWriter {
   private writeValues(bulk: Set<string>): void {
     const written: Upsert[] = [];
     for (const upsert of this.plan.written()) {
-      if (bulk.has(upsert.meta.className)) continue;
+      if (bulk.has(upsert.meta.className) || !writesValues(upsert)) continue;
       const values = this.valuesOf(upsert);
       if (upsert.resolved.remote) {
         this.tx.assign(upsert.resolved.remote, values as never);
@@ -337,7 +357,9 @@ export class BatchWriter {
     for (const byPk of this.plan.upserts.values()) {
       const props = new Set([...byPk.values()].flatMap((u) => [...u.links]));
       for (const prop of props) {
-        const owners = [...byPk.values()].filter((u) => u.links.has(prop));
+        // a row whose conflict kept REMOTE's version (or left it pending) keeps REMOTE's collections too
+        const owners = [...byPk.values()].filter((u) => u.links.has(prop) && isWritten(u));
+        if (owners.length === 0) continue;
         if (bulk.has(owners[0]!.meta.className)) {
           const changed = await this.#bulk.links(
             owners[0]!.remoteMeta,
@@ -384,7 +406,10 @@ export class BatchWriter {
   /** Removes REMOTE pivot rows of the synced owners that LOCAL no longer has (one query per property). */
   private async prunePivotRows(): Promise<void> {
     for (const scope of this.plan.pivots) {
-      const owners = scope.owners.map((u) => u.resolved.remote!).filter((r) => helper(r).hasPrimaryKey());
+      const owners = scope.owners
+        .filter(isWritten)
+        .map((u) => u.resolved.remote!)
+        .filter((r) => helper(r).hasPrimaryKey());
       const kept = new Set(scope.kept.map((u) => u.resolved.remote));
       if (owners.length) {
         const rows = await this.tx.find(scope.remoteMeta.class, {
@@ -586,7 +611,9 @@ export class BatchWriter {
         if (!u.resolved.remote || u.decision === 'pending') continue;
         // A row matched by reference (or through LOCAL's references, as received from REMOTE) and not written
         // keeps its baseline: nothing was confirmed.
-        if ((u.resolved.by === 'reference' || u.resolved.by === 'origin') && u.ensureOnly) continue;
+        // A row decided for REMOTE confirms REMOTE's values as the new baseline.
+        const confirmed = writesValues(u) || u.decision === 'remote';
+        if ((u.resolved.by === 'reference' || u.resolved.by === 'origin') && !confirmed) continue;
         const meta = u.remoteMeta;
         const hash = detectionMethod(meta, this.#detector.remoteLogs) === 'hash';
         rows.push({
