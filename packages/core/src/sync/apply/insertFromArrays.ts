@@ -1,10 +1,14 @@
 import type { EntityManager, EntityMetadata, EntityProperty } from '@mikro-orm/core';
 import { dialectOf } from '../../log/dialect.js';
-import { postgresArray, stringLiteral, tableName } from '../../util/jsonRows.js';
-import { postgresText, type TextKind, textColumn } from './postgresText.js';
-
-/** Rows per statement: each column travels as one array literal, so the statement has no parameter limit. */
-const ROWS_PER_STATEMENT = 1_000;
+import { tableName } from '../../util/jsonRows.js';
+import {
+  executeWrite,
+  postgresText,
+  ROWS_PER_STATEMENT,
+  type TextColumn,
+  textColumn,
+  unnestSelect,
+} from './postgresText.js';
 
 /**
  * @internal PostgreSQL: inserts plain-data rows (property name → value, relations as their target's key, as
@@ -27,7 +31,7 @@ export async function insertFromArrays(
   if (dialectOf(em) !== 'postgres' || rows.length === 0) return null;
   const pk = meta.getPrimaryProps()[0]!;
   const names = Object.keys(rows[0]!);
-  const columns: { prop: EntityProperty; cast: string; kind: TextKind }[] = [];
+  const columns: TextColumn[] = [];
   for (const name of names) {
     const prop = meta.properties[name as never] as EntityProperty | undefined;
     const column = prop && textColumn(prop);
@@ -57,36 +61,14 @@ export async function insertFromArrays(
   const q = (id: string) => platform.quoteIdentifier(id);
   const pkField = pk.fieldNames[0]!;
   const fields = columns.map(({ prop }) => q(prop.fieldNames[0]!)).join(', ');
-  const aliases = columns.map((_, j) => `c${j}`);
-  const selected = columns
-    .map(
-      ({ prop, cast }, j) =>
-        prop.customType?.convertToDatabaseValueSQL?.(`c${j}::${cast}`, platform) ?? `c${j}::${cast}`,
-    )
-    .join(', ');
-  const conn = em.getConnection();
-  const ctx = em.getTransactionContext();
   const given = names.includes(pk.name);
   const keys: unknown[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const arrays = texts
-      .map(
-        (values) =>
-          `${stringLiteral('postgres', postgresArray('text', values.slice(i, i + ROWS_PER_STATEMENT)))}::text[]`,
-      )
-      .join(', ');
     const sql =
-      `insert into ${tableName(em, meta)} (${fields}) select ${selected} from unnest(${arrays}) as t(${aliases.join(', ')})` +
+      `insert into ${tableName(em, meta)} (${fields}) ${unnestSelect(columns, texts, i, platform)}` +
       (given ? '' : ` returning ${q(pkField)}`);
-    let result: Record<string, unknown>[];
-    try {
-      result = (await conn.execute(sql, [], given ? 'run' : 'all', ctx)) as Record<string, unknown>[];
-    } catch (error) {
-      // as MikroORM's own writes throw it (a unique violation as UniqueConstraintViolationException, say)
-      throw error instanceof Error ? em.getDriver().convertException(error) : error;
-    }
-    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    chunk.forEach((row, k) => {
+    const result = (await executeWrite(em, sql, given ? 'run' : 'all')) as Record<string, unknown>[];
+    rows.slice(i, i + ROWS_PER_STATEMENT).forEach((row, k) => {
       keys.push(given ? row[pk.name] : result[k]?.[pkField]);
     });
   }

@@ -1,5 +1,14 @@
-import { type EntityProperty, JsonType, type Platform, ReferenceKind } from '@mikro-orm/core';
-import { postgresElementType } from '../../util/jsonRows.js';
+import {
+  type EntityManager,
+  type EntityProperty,
+  JsonType,
+  type Platform,
+  ReferenceKind,
+} from '@mikro-orm/core';
+import { postgresArray, postgresElementType, stringLiteral } from '../../util/jsonRows.js';
+
+/** @internal Rows per statement written from text arrays (one literal per column: no parameter limit). */
+export const ROWS_PER_STATEMENT = 1_000;
 
 /**
  * @internal The built-in PostgreSQL type a value of `prop`'s column is cast to when it travels as text or as an
@@ -40,6 +49,13 @@ const BUILT_IN_TYPES = new Set([
   'bytea',
   'interval',
 ]);
+
+/** @internal A property written from a text array, with {@link textColumn}'s answer for it. */
+export interface TextColumn {
+  prop: EntityProperty;
+  cast: string;
+  kind: TextKind;
+}
 
 /**
  * @internal A column written from a text array: its cast, and which JS numbers or booleans it takes. Null where
@@ -104,5 +120,39 @@ export function postgresText(
     }
     default:
       return undefined;
+  }
+}
+
+/**
+ * @internal `select c0::type, … from unnest('{…}'::text[], …) as t(c0, …)` over rows `start` to `start +
+ * ROWS_PER_STATEMENT` of `texts` (one list per column), each column cast to its type and through its type's own
+ * SQL conversion, as MikroORM's writes apply it (JSON: a cast to the column's type); `names` alias the columns.
+ */
+export function unnestSelect(
+  columns: readonly TextColumn[],
+  texts: readonly (readonly (string | null)[])[],
+  start: number,
+  platform: Platform,
+  names?: readonly string[],
+): string {
+  const selected = columns.map(({ prop, cast }, j) => {
+    const value =
+      prop.customType?.convertToDatabaseValueSQL?.(`c${j}::${cast}`, platform) ?? `c${j}::${cast}`;
+    return names ? `${value} as ${names[j]}` : value;
+  });
+  const arrays = texts.map((values) => {
+    const literal = postgresArray('text', values.slice(start, start + ROWS_PER_STATEMENT));
+    return `${stringLiteral('postgres', literal)}::text[]`;
+  });
+  const aliases = columns.map((_, j) => `c${j}`);
+  return `select ${selected.join(', ')} from unnest(${arrays.join(', ')}) as t(${aliases.join(', ')})`;
+}
+
+/** @internal Runs a raw write, throwing its error as MikroORM's own writes do (a unique violation as such). */
+export async function executeWrite(em: EntityManager, sql: string, method: 'run' | 'all'): Promise<unknown> {
+  try {
+    return await em.getConnection().execute(sql, [], method, em.getTransactionContext());
+  } catch (error) {
+    throw error instanceof Error ? em.getDriver().convertException(error) : error;
   }
 }

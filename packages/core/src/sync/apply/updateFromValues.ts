@@ -7,11 +7,15 @@ import {
   ReferenceKind,
 } from '@mikro-orm/core';
 import { dialectOf } from '../../log/dialect.js';
-import { postgresArray, stringLiteral, tableName } from '../../util/jsonRows.js';
-import { postgresText, type TextKind, textColumn } from './postgresText.js';
-
-/** Rows per statement: each column travels as one array literal, so the statement has no parameter limit. */
-const ROWS_PER_STATEMENT = 1_000;
+import { tableName } from '../../util/jsonRows.js';
+import {
+  executeWrite,
+  postgresText,
+  ROWS_PER_STATEMENT,
+  type TextColumn,
+  textColumn,
+  unnestSelect,
+} from './postgresText.js';
 
 /**
  * @internal PostgreSQL: writes UPDATE change sets as one `update … from (select … from unnest(…))` per set of
@@ -37,14 +41,13 @@ export async function updateFromValues(
   if (!pkColumn) return false;
   const platform = em.getPlatform();
   // rows that change the same columns share a statement (a row never writes a column it did not change)
-  type Column = { prop: EntityProperty; cast: string; kind: TextKind };
-  const groups = new Map<string, { columns: Column[]; texts: (string | null)[][] }>();
+  const groups = new Map<string, { columns: TextColumn[]; texts: (string | null)[][] }>();
   for (const cs of changeSets) {
     const names = Object.keys(cs.payload).sort();
     const signature = names.join('\u0000');
     let group = groups.get(signature);
     if (!group) {
-      const columns: Column[] = [{ prop: pk, ...pkColumn }];
+      const columns: TextColumn[] = [{ prop: pk, ...pkColumn }];
       for (const name of names) {
         const prop = meta.properties[name as never] as EntityProperty | undefined;
         const column = prop && textColumn(prop);
@@ -64,41 +67,20 @@ export async function updateFromValues(
   }
   const q = (id: string) => platform.quoteIdentifier(id);
   const table = tableName(em, meta);
-  const conn = em.getConnection();
-  const ctx = em.getTransactionContext();
   for (const { columns, texts } of groups.values()) {
     const fields = columns.map(({ prop }) => q(prop.fieldNames[0]!));
     const set = fields
       .slice(1)
       .map((f) => `${f} = "synchro_v".${f}`)
       .join(', ');
-    // a type's own SQL conversion, as MikroORM's UPDATE applies it (JSON: a cast to the column's type)
-    const selected = columns
-      .map(({ prop, cast }, j) => {
-        const value = `c${j}::${cast}`;
-        return `${prop.customType?.convertToDatabaseValueSQL?.(value, platform) ?? value} as ${fields[j]}`;
-      })
-      .join(', ');
-    const aliases = columns.map((_, j) => `c${j}`).join(', ');
     for (let i = 0; i < texts[0]!.length; i += ROWS_PER_STATEMENT) {
-      const arrays = texts
-        .map(
-          (values) =>
-            `${stringLiteral('postgres', postgresArray('text', values.slice(i, i + ROWS_PER_STATEMENT)))}::text[]`,
-        )
-        .join(', ');
-      try {
-        await conn.execute(
-          `update ${table} as "synchro_t" set ${set} from (select ${selected} from unnest(${arrays}) as t(${aliases})) ` +
-            `as "synchro_v" where "synchro_t".${fields[0]} = "synchro_v".${fields[0]}`,
-          [],
-          'run',
-          ctx,
-        );
-      } catch (error) {
-        // as MikroORM's own writes throw it (a unique violation as UniqueConstraintViolationException, say)
-        throw error instanceof Error ? em.getDriver().convertException(error) : error;
-      }
+      const source = unnestSelect(columns, texts, i, platform, fields);
+      await executeWrite(
+        em,
+        `update ${table} as "synchro_t" set ${set} from (${source}) as "synchro_v" ` +
+          `where "synchro_t".${fields[0]} = "synchro_v".${fields[0]}`,
+        'run',
+      );
     }
   }
   return true;
