@@ -3,6 +3,7 @@ import { emOf, runtimeOf } from '../capture/runtimeOf.js';
 import { SynchroError } from '../errors/SynchroError.js';
 import { SynchroConflict } from '../log/entities.js';
 import { pkWhere } from '../sync/resolve/pkWhere.js';
+import { syncedValues } from './Baseline.js';
 
 /** A conflict stored for a person to resolve (`manual` policy), as `synchroStatus()` lists it. */
 export interface StoredConflict {
@@ -21,26 +22,34 @@ export interface StoredConflict {
  *
  * @example
  * const [conflict] = (await synchroStatus(office, server)).pendingConflicts;
- * await resolveConflict(office, conflict.id, { ...conflict.remote, price: conflict.local.price });
+ * // relations: LOCAL keys in `conflict.local`, REMOTE keys in `conflict.remote`; the object is written to LOCAL
+ * await resolveConflict(office, conflict.id, { ...conflict.local, note: conflict.remote.note });
  */
 export async function resolveConflict(
   orm: MikroORM | EntityManager,
   id: number,
   resolution: 'local' | 'remote' | Record<string, unknown>,
 ): Promise<void> {
-  const em = emOf(orm).fork({ clear: true });
-  runtimeOf(em, 'LOCAL');
-  const conflict = await em.findOne(SynchroConflict, { id, status: 'pending' });
-  if (!conflict) throw SynchroError.conflictNotFound(id);
-  if (typeof resolution === 'object') {
-    const meta = [...em.getMetadata().getAll().values()].find((m) => m.className === conflict.entity);
-    if (!meta) throw SynchroError.conflictNotFound(id);
-    const row = await em.findOneOrFail(meta.class, pkWhere(meta, [JSON.parse(conflict.localPk)]) as never);
-    em.assign(row, resolution as never);
-  }
-  conflict.status = typeof resolution === 'object' ? 'local' : resolution;
-  conflict.resolvedAt = new Date();
-  await em.flush();
+  const root = emOf(orm).fork({ clear: true });
+  runtimeOf(root, 'LOCAL');
+  await root.transactional(async (em) => {
+    const conflict = await em.findOne(SynchroConflict, { id, status: 'pending' });
+    if (!conflict) throw SynchroError.conflictNotFound(id);
+    if (typeof resolution === 'object') {
+      const meta = [...em.getMetadata().getAll().values()].find((m) => m.className === conflict.entity);
+      if (!meta) throw SynchroError.conflictNotFound(id);
+      const where = pkWhere(meta, [JSON.parse(conflict.localPk)]) as never;
+      em.assign(await em.findOneOrFail(meta.class, where), resolution as never);
+      await em.flush();
+      // the values as LOCAL stores them: what the next sync must still find for the decision to apply
+      const stored = await em
+        .fork({ clear: true, keepTransactionContext: true })
+        .findOneOrFail(meta.class, where);
+      conflict.local = syncedValues(meta, stored);
+    }
+    conflict.status = typeof resolution === 'object' ? 'local' : resolution;
+    conflict.resolvedAt = new Date();
+  });
 }
 
 /** @internal Unresolved conflicts stored on LOCAL for `remote`. */

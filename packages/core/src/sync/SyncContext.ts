@@ -2,8 +2,11 @@ import type { EntityManager, EntityMetadata } from '@mikro-orm/core';
 import { ReferenceKind } from '@mikro-orm/core';
 import type { SynchroRuntime } from '../capture/SynchroRuntime.js';
 import type { ConflictPolicy, SyncConflict } from '../conflicts/ConflictPolicy.js';
+import type { StoredResolution } from '../conflicts/storedResolution.js';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SynchroConflict } from '../log/entities.js';
+import { canonical } from '../natural-keys/canonicalJson.js';
+import { chunkByParameters } from '../util/parameterLimit.js';
 import { choosePath, isObserved, type WritePath, type WritePathOption } from './apply/writePath.js';
 import { RemoteKeyMemo, relationTargets } from './resolve/RemoteKeyMemo.js';
 import type { ReceivedFrom } from './resolve/RemoteResolver.js';
@@ -34,6 +37,9 @@ export class SyncContext {
   readonly #remote = new Map<string, EntityMetadata>();
   #order?: Map<string, number>;
   #cycles?: Set<string>;
+  #resolutions?: Promise<boolean>;
+  /** The report's conflicts by entity and key. */
+  readonly #reported = new Map<string, SyncConflict>();
   readonly #paths = new Map<string, WritePath>();
   /** REMOTE keys of FK targets resolved by the committed batches of this run. */
   readonly targets: RemoteKeyMemo;
@@ -77,15 +83,60 @@ export class SyncContext {
     return this.localRuntime.options.skip?.[entity] ?? [];
   }
 
-  /** Resolutions stored on LOCAL by `resolveConflict()` for these rows ('local' or 'remote'). */
-  async storedResolutions(entity: string, localPks: string[]): Promise<Map<string, 'local' | 'remote'>> {
-    const rows = await this.localEm.fork({ clear: true }).find(SynchroConflict, {
-      remote: this.localRuntime.options.remote ?? '',
-      entity,
-      localPk: { $in: localPks },
-      status: { $in: ['local', 'remote'] },
-    });
-    return new Map(rows.map((r) => [r.localPk, r.status as 'local' | 'remote']));
+  /**
+   * Adds a decided conflict to the report (a row kept on REMOTE counts as skipped). A row met again later in
+   * the run (its pending changes are read again before new ones) is listed once, with the later decision.
+   */
+  reportConflict(conflict: SyncConflict): void {
+    const key = JSON.stringify([conflict.entity, conflict.key], canonical);
+    const conflicts = this.report.conflicts;
+    // not found when the batch that reported it was rolled back (the report went back to before it)
+    const earlier = conflicts.indexOf(this.#reported.get(key)!);
+    if (earlier >= 0) {
+      if (conflicts[earlier]!.resolution === 'remote') this.report.skipped -= 1;
+      conflicts.splice(earlier, 1);
+    }
+    this.#reported.set(key, conflict);
+    conflicts.push(conflict);
+    if (conflict.resolution === 'remote') this.report.skipped += 1;
+  }
+
+  /**
+   * Decisions stored on LOCAL by `resolveConflict()` for these rows, with the values decided on. One query per
+   * run finds whether there are any: most runs have none and look nothing up per batch.
+   */
+  async storedResolutions(entity: string, localPks: string[]): Promise<Map<string, StoredResolution>> {
+    const found = new Map<string, StoredResolution>();
+    if (!localPks.length || !(await this.hasResolutions())) return found;
+    const remote = this.localRuntime.options.remote ?? '';
+    const em = this.localEm.fork({ clear: true });
+    for (const chunk of chunkByParameters(em.getPlatform(), localPks, 1)) {
+      const rows = await em.find(
+        SynchroConflict,
+        { remote, entity, localPk: { $in: chunk }, status: { $in: ['local', 'remote'] } },
+        { disableIdentityMap: true },
+      );
+      for (const r of rows) {
+        found.set(r.localPk, {
+          status: r.status as 'local' | 'remote',
+          local: r.local,
+          remote: r.remoteValues,
+        });
+      }
+    }
+    return found;
+  }
+
+  /** Whether LOCAL holds any resolved conflict towards this REMOTE (asked once per run). */
+  hasResolutions(): Promise<boolean> {
+    this.#resolutions ??= this.localEm
+      .fork({ clear: true })
+      .count(SynchroConflict, {
+        remote: this.localRuntime.options.remote ?? '',
+        status: { $in: ['local', 'remote'] },
+      })
+      .then((n) => n > 0);
+    return this.#resolutions;
   }
 
   /** The write path of an entity (option, else the unit of work when REMOTE observes it, else bulk). */

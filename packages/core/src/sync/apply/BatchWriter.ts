@@ -14,6 +14,7 @@ import { detectionMethod, rowHash, syncedValues, versionOf } from '../../conflic
 import { ConflictDetector } from '../../conflicts/ConflictDetector.js';
 import type { SyncConflict } from '../../conflicts/ConflictPolicy.js';
 import { type Decision, decide, policyFor } from '../../conflicts/decide.js';
+import { applicableResolution } from '../../conflicts/storedResolution.js';
 import { SynchroError } from '../../errors/SynchroError.js';
 import { writeChangeRows } from '../../log/ChangeLogWriter.js';
 import { SynchroReference } from '../../log/entities.js';
@@ -87,6 +88,7 @@ export class BatchWriter {
     await this.writeLinks(bulk);
     await this.prunePivotRows();
     const bulkDeletes = await this.removeDeleted(bulk);
+    await this.settleResolutions();
     // A flush computes change sets over the whole identity map: skipped when nothing was left to it. The
     // batch's own context counts them in its flush (computed once); a dry run or a caller's EntityManager
     // (whose subscribers are the application's) computes them here.
@@ -285,20 +287,40 @@ export class BatchWriter {
           remote: syncedValues(remoteMeta, upsert.resolved.remote!),
           resolution: 'pending',
         };
-        const settled = stored.get(upsert.pkKey);
+        const settled = applicableResolution(stored.get(upsert.pkKey), conflict);
         const remoteAt = detected.get(upsert.pkKey)!.remoteChangedAt;
         const decision: Decision =
           settled ?? (await decide(policy, conflict, upsert.changes!.changedAt, remoteAt));
-        if (settled) this.#counts.settled.push({ entity, localPk: upsert.pkKey });
         upsert.decision = decision;
         conflict.resolution = typeof decision === 'object' ? 'merged' : decision;
-        this.ctx.report.conflicts.push(conflict);
-        if (decision === 'remote') this.ctx.report.skipped += 1;
+        this.ctx.reportConflict(conflict);
         if (decision === 'pending') {
           this.#counts.deferred.push(...upsert.changes!.ids);
           this.#counts.pending.push({ ...conflict, localPk: upsert.pkKey });
         }
       }
+    }
+  }
+
+  /**
+   * Stored decisions of the batch's rows are used up once the batch commits: applied, or no longer applicable
+   * because the row was synced without a conflict, or decided again (a row left pending is stored again,
+   * with its new values, instead).
+   */
+  private async settleResolutions(): Promise<void> {
+    const rows = new Map<string, Set<string>>();
+    const add = (entity: string, pkKey: string) => {
+      const keys = rows.get(entity) ?? new Set<string>();
+      rows.set(entity, keys.add(pkKey));
+    };
+    for (const [entity, byPk] of this.plan.upserts) {
+      for (const u of byPk.values()) if (u.changes?.rowChanged) add(entity, u.pkKey);
+    }
+    for (const d of this.plan.deletes) add(d.meta.className, d.row.pkKey);
+    for (const c of this.#counts.pending) rows.get(c.entity)?.delete(c.localPk);
+    for (const [entity, keys] of rows) {
+      const stored = await this.ctx.storedResolutions(entity, [...keys]);
+      for (const localPk of stored.keys()) this.#counts.settled.push({ entity, localPk });
     }
   }
 
@@ -505,16 +527,14 @@ export class BatchWriter {
         remote: syncedValues(remoteMeta, remote),
         resolution: 'pending',
       };
-      const settled = stored.get(row.pkKey);
+      const settled = applicableResolution(stored.get(row.pkKey), conflict);
       const decided =
         settled ?? (await decide(policy, conflict, row.changedAt, detected.get(row.pkKey)!.remoteChangedAt));
       const decision = typeof decided === 'object' ? 'remote' : decided;
-      if (settled) this.#counts.settled.push({ entity, localPk: row.pkKey });
       conflict.resolution = decision;
-      this.ctx.report.conflicts.push(conflict);
+      this.ctx.reportConflict(conflict);
       if (decision === 'local') continue;
       kept.add(row.pkKey);
-      if (decision === 'remote') this.ctx.report.skipped += 1;
       if (decision === 'pending') {
         this.#counts.deferred.push(...row.ids);
         this.#counts.pending.push({ ...conflict, localPk: row.pkKey });
