@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
 import { Author, Book, Doc, Memo, MODEL } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
-import { openSyncPair } from '../support/sync.js';
+import { openSyncPair, syncedBook } from '../support/sync.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -202,6 +202,30 @@ describe.each(PAIRS)('merged resolutions with relations $name', (kinds) => {
         .fork()
         .findOneOrFail(Book, { title: 'B' }, { populate: ['author'] });
       expect([after.author.email, after.price, after.meta]).toEqual(['a@x', 2, { edition: 2 }]);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.each(PAIRS)('a policy function returning relations $name', (kinds) => {
+  it('values replace LOCAL values; relations in them are ignored and follow LOCAL', async () => {
+    const policy = (c: SyncConflict) => ({ ...c.remote, price: c.local.price, author: -1 });
+    const p = await openSyncPair(kinds, { conflicts: { Book: policy } });
+    try {
+      const { em, book } = await syncedBook(p);
+      const rem = p.remote.orm.em.fork();
+      (await rem.findOneOrFail(Book, { title: 'B' })).meta = { from: 'server' };
+      await rem.flush();
+      await tick();
+      book.price = 3;
+      await em.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts.map((c) => c.resolution)).toEqual(['merged']);
+      const after = await p.remote.orm.em
+        .fork()
+        .findOneOrFail(Book, { title: 'B' }, { populate: ['author'] });
+      expect([after.author.email, after.price, after.meta]).toEqual(['a@x', 3, { from: 'server' }]);
     } finally {
       await p.close();
     }
