@@ -1,5 +1,6 @@
 import {
   resolveConflict,
+  type SyncConflict,
   SynchroConflict,
   synchronize,
   synchroStatus,
