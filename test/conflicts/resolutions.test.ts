@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import {
   resolveConflict,
   type SyncConflict,
@@ -131,6 +132,138 @@ describe.each(PAIRS)('stored resolutions $name', (kinds) => {
       const status = await synchroStatus(p.local.orm, p.remote.orm);
       expect([status.conflicts, status.pending]).toEqual([0, {}]);
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a change of a skipped (never synced) property leaves the decision standing', async () => {
+    const p = await openSyncPair(kinds, { conflicts: 'manual', skip: { Memo: ['views'] } });
+    try {
+      const em = p.local.orm.em.fork();
+      const memo = em.create(Memo, { text: 'v1' });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const rem = p.remote.orm.em.fork();
+      const r = await rem.findOneOrFail(Memo, { text: 'v1' });
+      r.text = 'server';
+      await rem.flush();
+      await tick();
+      memo.text = 'office';
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const [c] = (await synchroStatus(p.local.orm, p.remote.orm)).pendingConflicts;
+      await resolveConflict(p.local.orm, c!.id, 'local');
+      r.views += 1; // REMOTE's own counter, never synced
+      await rem.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts.map((x) => x.resolution)).toEqual(['local']);
+      expect((await p.remote.orm.em.fork().find(Memo, {})).map((m) => m.text)).toEqual(['office']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a row met in two batches is reported once, also when the second batch is run again', async () => {
+    let armed = false;
+    let injected = 0;
+    const racer = {
+      async onFlush({ em }: { em: EntityManager }) {
+        if (!armed || !em.isInTransaction()) return;
+        armed = false;
+        injected += 1;
+        await em
+          .getConnection()
+          .execute(
+            "update doc set version = version + 1 where code = 'y'",
+            [],
+            'run',
+            em.getTransactionContext(),
+          );
+      },
+    };
+    const p = await openSyncPair(kinds, { conflicts: 'manual' });
+    try {
+      const em = p.local.orm.em.fork();
+      const x = em.create(Doc, { code: 'x', body: 'v1' });
+      const y = em.create(Doc, { code: 'y', body: 'v1' });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const rem = p.remote.orm.em.fork();
+      (await rem.findOneOrFail(Doc, { code: 'x' })).body = 'server';
+      await rem.flush();
+      await tick();
+      for (const body of ['o1', 'o2']) {
+        x.body = body;
+        await em.flush();
+      }
+      y.body = 'o';
+      await em.flush();
+      x.body = 'o3';
+      await em.flush();
+      p.remote.orm.em.getEventManager().registerSubscriber(racer);
+      const report = await synchronize(p.local.orm, p.remote.orm, {
+        batchSize: 2,
+        onProgress: () => {
+          armed = true; // batch 2 (y written, x pending again) hits a concurrent REMOTE change once
+        },
+      });
+      expect(injected).toBe(1); // batch 2 was rolled back and run again
+      expect(report.conflicts.map((c) => [c.local.code, c.resolution])).toEqual([['x', 'pending']]);
+      expect(report.updated).toBe(1); // y
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a decision made while a run is under way is kept for the next run, not reset to pending', async () => {
+    let resolving: Promise<void> | undefined;
+    const p = await openSyncPair(kinds, { conflicts: 'manual' });
+    try {
+      const em = p.local.orm.em.fork();
+      const a = em.create(Memo, { text: 'a1' });
+      const x = em.create(Memo, { text: 'x1' });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const rem = p.remote.orm.em.fork();
+      (await rem.findOneOrFail(Memo, { text: 'a1' })).text = 'a-server';
+      (await rem.findOneOrFail(Memo, { text: 'x1' })).text = 'x-server';
+      await rem.flush();
+      await tick();
+      a.text = 'a-office';
+      await em.flush();
+      x.text = 'x-office';
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const status = await synchroStatus(p.local.orm, p.remote.orm);
+      const xc = status.pendingConflicts.find((c) => c.local.text === 'x-office')!;
+      p.remote.orm.em.getEventManager().registerSubscriber({
+        async afterTransactionStart() {
+          if (resolving) await resolving;
+        },
+      });
+      let first = true;
+      await synchronize(p.local.orm, p.remote.orm, {
+        batchSize: 1,
+        onProgress: () => {
+          if (first) resolving = resolveConflict(p.local.orm, xc.id, 'local');
+          first = false;
+        },
+      });
+      expect(resolving).toBeDefined();
+      const row = await p.local.orm.em.fork().findOne(SynchroConflict, { id: xc.id });
+      const texts = (await p.remote.orm.em.fork().find(Memo, {}, { orderBy: { id: 'asc' } })).map(
+        (m) => m.text,
+      );
+      expect(row?.status).toBe('local');
+      expect(texts).toEqual(['a-server', 'x-server']);
+      // the next run applies it
+      expect((await synchronize(p.local.orm, p.remote.orm)).conflicts.map((c) => c.resolution)).toEqual([
+        'pending',
+        'local',
+      ]);
+      const after = await p.remote.orm.em.fork().find(Memo, {}, { orderBy: { id: 'asc' } });
+      expect(after.map((m) => m.text)).toEqual(['a-server', 'x-office']);
     } finally {
       await p.close();
     }

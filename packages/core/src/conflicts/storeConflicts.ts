@@ -1,5 +1,7 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { SynchroConflict } from '../log/entities.js';
 import type { BatchCounts, SyncContext } from '../sync/SyncContext.js';
+import { chunkByParameters } from '../util/parameterLimit.js';
 import { sqlEm } from '../util/sqlEm.js';
 
 /**
@@ -9,12 +11,18 @@ import { sqlEm } from '../util/sqlEm.js';
 export async function storeConflicts(ctx: SyncContext, counts: BatchCounts): Promise<void> {
   const remote = ctx.localRuntime.options.remote ?? '';
   const em = sqlEm(ctx.localEm.fork({ clear: true }));
-  if (counts.pending.length) {
+  // a person may have decided while the batch ran: that decision stays, with the values it was made on
+  // (a decision the batch saw and found made on other values is replaced)
+  const superseded = new Set(counts.superseded.map((c) => JSON.stringify([c.entity, c.localPk])));
+  const unseen = counts.pending.filter((c) => !superseded.has(JSON.stringify([c.entity, c.localPk])));
+  const decided = await decidedMeanwhile(em, remote, unseen);
+  const pending = counts.pending.filter((c) => !decided.has(JSON.stringify([c.entity, c.localPk])));
+  if (pending.length) {
     const now = new Date();
     await em
       .createQueryBuilder(SynchroConflict)
       .insert(
-        counts.pending.map((c) => ({
+        pending.map((c) => ({
           remote,
           entity: c.entity,
           localPk: c.localPk,
@@ -35,4 +43,23 @@ export async function storeConflicts(ctx: SyncContext, counts: BatchCounts): Pro
       $or: counts.settled.map((s) => ({ entity: s.entity, localPk: s.localPk })),
     });
   }
+}
+
+/** Entity and LOCAL key of the rows among `pending` whose stored conflict has a decision. */
+async function decidedMeanwhile(
+  em: EntityManager,
+  remote: string,
+  pending: readonly { entity: string; localPk: string }[],
+): Promise<Set<string>> {
+  const decided = new Set<string>();
+  const keys = [...new Set(pending.map((c) => c.localPk))];
+  for (const chunk of keys.length ? chunkByParameters(em.getPlatform(), keys, 1) : []) {
+    const rows = await em.find(
+      SynchroConflict,
+      { remote, localPk: { $in: chunk }, status: { $in: ['local', 'remote'] } },
+      { fields: ['entity', 'localPk'], disableIdentityMap: true },
+    );
+    for (const r of rows) decided.add(JSON.stringify([r.entity, r.localPk]));
+  }
+  return decided;
 }

@@ -17,15 +17,24 @@ export interface StoredResolution {
 export function applicableResolution(
   stored: StoredResolution | undefined,
   conflict: SyncConflict,
+  /** Properties never synced (`SynchroOptions.skip`): a change of theirs is no change to the decision. */
+  skipped: readonly string[],
 ): 'local' | 'remote' | undefined {
   if (!stored) return undefined;
-  const same = sameData(stored.local, conflict.local) && sameData(stored.remote, conflict.remote);
+  const same =
+    sameData(stored.local, conflict.local, skipped) && sameData(stored.remote, conflict.remote, skipped);
   return same ? stored.status : undefined;
 }
 
 /** Values compared as the JSON they are stored as (dates as ISO text, bigints as decimal text, keys sorted). */
-function sameData(stored: unknown, current: unknown): boolean {
-  const asStored = (value: unknown) =>
-    JSON.stringify(plainValue(JSON.parse(JSON.stringify(value, canonical) ?? 'null')));
+function sameData(
+  stored: Record<string, unknown>,
+  current: Record<string, unknown>,
+  skipped: readonly string[],
+): boolean {
+  const asStored = (values: Record<string, unknown>) => {
+    const synced = Object.fromEntries(Object.entries(values).filter(([name]) => !skipped.includes(name)));
+    return JSON.stringify(plainValue(JSON.parse(JSON.stringify(synced, canonical))));
+  };
   return asStored(stored) === asStored(current);
 }

@@ -5,7 +5,6 @@ import type { ConflictPolicy, SyncConflict } from '../conflicts/ConflictPolicy.j
 import type { StoredResolution } from '../conflicts/storedResolution.js';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SynchroConflict } from '../log/entities.js';
-import { canonical } from '../natural-keys/canonicalJson.js';
 import { chunkByParameters } from '../util/parameterLimit.js';
 import { choosePath, isObserved, type WritePath, type WritePathOption } from './apply/writePath.js';
 import { RemoteKeyMemo, relationTargets } from './resolve/RemoteKeyMemo.js';
@@ -25,6 +24,8 @@ export interface BatchCounts {
   pending: (SyncConflict & { localPk: string })[];
   /** Stored conflicts whose resolution this batch applied (removed once REMOTE committed). */
   settled: { entity: string; localPk: string }[];
+  /** Stored decisions this batch found made on other values: their conflicts are stored again, as pending. */
+  superseded: { entity: string; localPk: string }[];
   /** LOCAL rows the batch resolved or created on REMOTE, with their REMOTE keys (for later batches). */
   resolved: { entity: string; localPk: string; remotePk: unknown }[];
   /** LOCAL rows the batch deleted on REMOTE. */
@@ -38,8 +39,9 @@ export class SyncContext {
   #order?: Map<string, number>;
   #cycles?: Set<string>;
   #resolutions?: Promise<boolean>;
-  /** The report's conflicts by entity and key. */
+  /** The report's conflicts by entity and LOCAL key, and back. */
   readonly #reported = new Map<string, SyncConflict>();
+  readonly #reportedKeys = new WeakMap<SyncConflict, string>();
   readonly #paths = new Map<string, WritePath>();
   /** REMOTE keys of FK targets resolved by the committed batches of this run. */
   readonly targets: RemoteKeyMemo;
@@ -87,16 +89,19 @@ export class SyncContext {
    * Adds a decided conflict to the report (a row kept on REMOTE counts as skipped). A row met again later in
    * the run (its pending changes are read again before new ones) is listed once, with the later decision.
    */
-  reportConflict(conflict: SyncConflict): void {
-    const key = JSON.stringify([conflict.entity, conflict.key], canonical);
+  reportConflict(conflict: SyncConflict, localPk: string): void {
+    const key = JSON.stringify([conflict.entity, localPk]);
     const conflicts = this.report.conflicts;
-    // not found when the batch that reported it was rolled back (the report went back to before it)
-    const earlier = conflicts.indexOf(this.#reported.get(key)!);
+    const reported = this.#reported.get(key);
+    let earlier = reported ? conflicts.indexOf(reported) : -1;
+    // a batch rolled back and run again: the report went back to before it, the entry of an earlier batch too
+    if (reported && earlier < 0) earlier = conflicts.findIndex((c) => this.#reportedKeys.get(c) === key);
     if (earlier >= 0) {
       if (conflicts[earlier]!.resolution === 'remote') this.report.skipped -= 1;
       conflicts.splice(earlier, 1);
     }
     this.#reported.set(key, conflict);
+    this.#reportedKeys.set(conflict, key);
     conflicts.push(conflict);
     if (conflict.resolution === 'remote') this.report.skipped += 1;
   }

@@ -58,6 +58,7 @@ export class BatchWriter {
     deferred: [],
     pending: [],
     settled: [],
+    superseded: [],
     resolved: [],
     forgotten: [],
   };
@@ -287,16 +288,17 @@ export class BatchWriter {
           remote: syncedValues(remoteMeta, upsert.resolved.remote!),
           resolution: 'pending',
         };
-        const settled = applicableResolution(stored.get(upsert.pkKey), conflict);
+        const settled = applicableResolution(stored.get(upsert.pkKey), conflict, this.ctx.skipped(entity));
         const remoteAt = detected.get(upsert.pkKey)!.remoteChangedAt;
         const decision: Decision =
           settled ?? (await decide(policy, conflict, upsert.changes!.changedAt, remoteAt));
         upsert.decision = decision;
         conflict.resolution = typeof decision === 'object' ? 'merged' : decision;
-        this.ctx.reportConflict(conflict);
+        this.ctx.reportConflict(conflict, upsert.pkKey);
         if (decision === 'pending') {
           this.#counts.deferred.push(...upsert.changes!.ids);
           this.#counts.pending.push({ ...conflict, localPk: upsert.pkKey });
+          if (stored.has(upsert.pkKey)) this.#counts.superseded.push({ entity, localPk: upsert.pkKey });
         }
       }
     }
@@ -527,17 +529,18 @@ export class BatchWriter {
         remote: syncedValues(remoteMeta, remote),
         resolution: 'pending',
       };
-      const settled = applicableResolution(stored.get(row.pkKey), conflict);
+      const settled = applicableResolution(stored.get(row.pkKey), conflict, this.ctx.skipped(entity));
       const decided =
         settled ?? (await decide(policy, conflict, row.changedAt, detected.get(row.pkKey)!.remoteChangedAt));
       const decision = typeof decided === 'object' ? 'remote' : decided;
       conflict.resolution = decision;
-      this.ctx.reportConflict(conflict);
+      this.ctx.reportConflict(conflict, row.pkKey);
       if (decision === 'local') continue;
       kept.add(row.pkKey);
       if (decision === 'pending') {
         this.#counts.deferred.push(...row.ids);
         this.#counts.pending.push({ ...conflict, localPk: row.pkKey });
+        if (stored.has(row.pkKey)) this.#counts.superseded.push({ entity, localPk: row.pkKey });
       }
     }
     return kept;
