@@ -32,7 +32,7 @@ export const SynchroNode = defineEntity({
     name: p.string().length(16).primary(),
     nodeId: p.string().length(36),
     /** Every log id up to this one was dropped by `resetSynchro()`: readers start above it. */
-    floor: p.bigint('number').default(0),
+    floor: p.bigint('number').defaultRaw('0'),
     createdAt: p.datetime(3),
   },
 });
@@ -47,7 +47,7 @@ export const SynchroCheckpoint = defineEntity({
   properties: {
     source: p.string().length(36).primary(),
     /** Highest change id applied. */
-    lastId: p.bigint('number').default(0),
+    lastId: p.bigint('number').defaultRaw('0'),
     /** Change ids below `lastId` not seen yet because their transaction had not committed. */
     holes: p.json<SynchroHole[]>(),
     /** Lease that keeps a second concurrent run of the same pair out. */

@@ -410,9 +410,10 @@ export class RemoteResolver {
   /**
    * REMOTE primary keys of LOCAL rows that LOCAL received from REMOTE: LOCAL's references with REMOTE as their
    * source map REMOTE keys to these LOCAL keys. Single-column keys only (a composite key is assigned by the
-   * application, so it is the same on both sides). Without an index on the LOCAL key column, this reads
-   * LOCAL's references of the entity from REMOTE, so it is skipped when LOCAL never received a sync from REMOTE
-   * (one query per run) or no row of this entity (one query per entity and run).
+   * application, so it is the same on both sides). The keys are looked up through `receivedIndex` where LOCAL
+   * has it (else the query reads LOCAL's references of the entity from REMOTE); either way it is skipped when
+   * LOCAL never received a sync from REMOTE (one query per run) or no row of this entity (one query per entity
+   * and run).
    */
   private async origins(meta: EntityMetadata, pkKeys: string[]): Promise<Map<string, unknown>> {
     const found = new Map<string, unknown>();
