@@ -29,8 +29,9 @@ export interface WithSynchroOptions extends SynchroOptions {
    * sync from this database finds the rows it received from its peer by their keys there; without the index each
    * batch reads every reference of the entity (~0.15 s per million references, per batch). Each reference
    * written here costs one more index entry (2–7 ms per 1,000), so it is on only for a database that syncs to
-   * a peer (`remote` set). MySQL and MariaDB cannot index the JSON column and read every reference. See
-   * docs/sync.md. @default true when `remote` is a string, else false
+   * a peer (`remote` set; a config whose peer is named only by `synchro:run --remote` needs it set to true).
+   * MySQL and MariaDB cannot index the JSON column and read every reference. See docs/sync.md.
+   * @default true when `remote` is a string, else false
    */
   receivedIndex?: boolean;
 }
