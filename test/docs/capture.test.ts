@@ -110,7 +110,7 @@ describe('withSynchro()', () => {
     );
     try {
       await expect(synchronize(p.local.orm, p.remote.orm)).rejects.toThrow(
-        "Cannot synchronize: SynchroOptions.remote is null (this database only logs). Set withSynchro(config, { remote: '<contextName>' }) on the LOCAL config, or pass the REMOTE ORM/EntityManager explicitly to synchronize(local, remote).",
+        "Cannot synchronize: SynchroOptions.remote is null (this database only logs). Set withSynchro(config, { remote: '<contextName>' }) on the LOCAL config: runs and stored conflicts are recorded under that name (synchro:run --remote sets it for one run).",
       );
     } finally {
       await p.close();

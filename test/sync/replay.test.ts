@@ -218,7 +218,7 @@ describe('configuration errors', () => {
     try {
       await expect(synchronize(p.local.orm, p.remote.orm)).rejects.toThrow(SynchroConfigError);
       await expect(synchronize(p.local.orm, p.remote.orm)).rejects.toThrow(
-        "Cannot synchronize: SynchroOptions.remote is null (this database only logs). Set withSynchro(config, { remote: '<contextName>' }) on the LOCAL config, or pass the REMOTE ORM/EntityManager explicitly to synchronize(local, remote).",
+        "Cannot synchronize: SynchroOptions.remote is null (this database only logs). Set withSynchro(config, { remote: '<contextName>' }) on the LOCAL config: runs and stored conflicts are recorded under that name (synchro:run --remote sets it for one run).",
       );
     } finally {
       await p.close();
@@ -235,6 +235,18 @@ describe('configuration errors', () => {
       await expect(synchronize(q.local.orm, undefined)).rejects.toThrow(SynchroConfigError);
     } finally {
       await q.close();
+    }
+    const r = await openPair(
+      { local: 'sqlite', remote: 'sqlite' },
+      withSynchro({ entities: MODEL }, { remote: 'server' }),
+      withSynchro({ entities: MODEL }, { remote: null }),
+    );
+    try {
+      await expect(synchronize(r.local.orm, null)).rejects.toThrow(
+        "Cannot synchronize: no REMOTE ORM or EntityManager was passed. Pass the one of 'server' (the LOCAL config's remote) as the second argument: synchronize(localOrm, serverOrm).",
+      );
+    } finally {
+      await r.close();
     }
   });
 

@@ -7,7 +7,16 @@ export class SynchroConfigError extends SynchroError {
     const how = remote === null ? 'is null (this database only logs)' : 'is not set';
     return new SynchroConfigError(
       `Cannot synchronize: SynchroOptions.remote ${how}. Set withSynchro(config, { remote: '<contextName>' }) ` +
-        'on the LOCAL config, or pass the REMOTE ORM/EntityManager explicitly to synchronize(local, remote).',
+        'on the LOCAL config: runs and stored conflicts are recorded under that name (synchro:run --remote sets ' +
+        'it for one run).',
+    );
+  }
+
+  /** `synchronize(local, remote)` without a REMOTE ORM or EntityManager. */
+  static remoteMissing(remote: string): SynchroConfigError {
+    return new SynchroConfigError(
+      `Cannot synchronize: no REMOTE ORM or EntityManager was passed. Pass the one of '${remote}' (the LOCAL ` +
+        `config's remote) as the second argument: synchronize(localOrm, ${remote}Orm).`,
     );
   }
 

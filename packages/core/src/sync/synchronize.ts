@@ -61,8 +61,8 @@ export async function synchronize(
   const localEm = emOf(local);
   const localRuntime = runtimeOf(localEm, 'LOCAL');
   const remoteName = localRuntime.options.remote;
-  if (remote == null) throw SynchroConfigError.noRemote(typeof remoteName === 'string' ? remote : remoteName);
   if (typeof remoteName !== 'string') throw SynchroConfigError.noRemote(remoteName);
+  if (remote == null) throw SynchroConfigError.remoteMissing(remoteName);
   const remoteEm = emOf(remote);
   runtimeOf(remoteEm, 'REMOTE');
   const dryRun = options.dryRun ?? false;
