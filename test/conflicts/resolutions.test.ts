@@ -71,6 +71,9 @@ describe.each(PAIRS)('stored resolutions $name', (kinds) => {
       try {
         const { id } = await pendingConflict(p, versioned);
         await resolveConflict(p.local.orm, id, 'local');
+        const decided = await p.local.orm.em.fork().findOneOrFail(SynchroConflict, { id });
+        expect(decided.resolvedAt).toBeInstanceOf(Date);
+        await tick();
         await editRemote(p, 'server', 'server again', versioned);
         const report = await synchronize(p.local.orm, p.remote.orm);
         expect(await remoteText(p, versioned)).toEqual(['server again']);
@@ -84,6 +87,10 @@ describe.each(PAIRS)('stored resolutions $name', (kinds) => {
         ]);
         const [again] = (await synchroStatus(p.local.orm, p.remote.orm)).pendingConflicts;
         expect(again).toMatchObject({ remote: { [field]: 'server again' } });
+        // a new conflict: dated now, its earlier resolution gone
+        const stored = await p.local.orm.em.fork().findOneOrFail(SynchroConflict, { id });
+        expect([stored.status, stored.resolvedAt]).toEqual(['pending', null]);
+        expect(stored.createdAt.getTime()).toBeGreaterThan(decided.createdAt.getTime());
 
         // deciding again on what is shown now applies
         await resolveConflict(p.local.orm, again!.id, 'local');

@@ -13,16 +13,28 @@ export async function storeConflicts(ctx: SyncContext, counts: BatchCounts): Pro
   const em = sqlEm(ctx.localEm.fork({ clear: true }));
   // a person may have decided while the batch ran: that decision stays, with the values it was made on
   // (a decision the batch saw and found made on other values is replaced)
-  const superseded = new Set(counts.superseded.map((c) => JSON.stringify([c.entity, c.localPk])));
-  const unseen = counts.pending.filter((c) => !superseded.has(JSON.stringify([c.entity, c.localPk])));
-  const decided = await decidedMeanwhile(em, remote, unseen);
-  const pending = counts.pending.filter((c) => !decided.has(JSON.stringify([c.entity, c.localPk])));
-  if (pending.length) {
-    const now = new Date();
+  const key = (c: { entity: string; localPk: string }) => JSON.stringify([c.entity, c.localPk]);
+  const superseded = new Set(counts.superseded.map(key));
+  const decided = await decidedMeanwhile(
+    em,
+    remote,
+    counts.pending.filter((c) => !superseded.has(key(c))),
+  );
+  const pending = counts.pending.filter((c) => !decided.has(key(c)));
+  const now = new Date();
+  // a conflict raised again after an out-of-date decision is a new one: its date and resolution start over
+  for (const [rows, merged] of [
+    [pending.filter((c) => !superseded.has(key(c))), ['key', 'local', 'remoteValues', 'status']],
+    [
+      pending.filter((c) => superseded.has(key(c))),
+      ['key', 'local', 'remoteValues', 'status', 'createdAt', 'resolvedAt'],
+    ],
+  ] as const) {
+    if (!rows.length) continue;
     await em
       .createQueryBuilder(SynchroConflict)
       .insert(
-        pending.map((c) => ({
+        rows.map((c) => ({
           remote,
           entity: c.entity,
           localPk: c.localPk,
@@ -31,10 +43,11 @@ export async function storeConflicts(ctx: SyncContext, counts: BatchCounts): Pro
           remoteValues: c.remote,
           status: 'pending' as const,
           createdAt: now,
+          resolvedAt: null,
         })),
       )
       .onConflict(['remote', 'entity', 'localPk'])
-      .merge(['key', 'local', 'remoteValues', 'status'])
+      .merge([...merged])
       .execute();
   }
   if (counts.settled.length) {
