@@ -132,7 +132,10 @@ export class SyncContext {
     return found;
   }
 
-  /** Whether LOCAL holds any resolved conflict towards this REMOTE (asked once per run). */
+  /**
+   * Whether LOCAL holds any resolved conflict towards this REMOTE: asked once per run, before its first batch
+   * (a decision made while the run is under way applies from the next run).
+   */
   hasResolutions(): Promise<boolean> {
     this.#resolutions ??= this.localEm
       .fork({ clear: true })
