@@ -14,7 +14,7 @@ import { detectionMethod, rowHash, syncedValues, versionOf } from '../../conflic
 import { ConflictDetector } from '../../conflicts/ConflictDetector.js';
 import type { SyncConflict } from '../../conflicts/ConflictPolicy.js';
 import { type Decision, decide, policyFor } from '../../conflicts/decide.js';
-import { applicableResolution } from '../../conflicts/storedResolution.js';
+import { applicableResolution, type StoredResolution } from '../../conflicts/storedResolution.js';
 import { SynchroError } from '../../errors/SynchroError.js';
 import { writeChangeRows } from '../../log/ChangeLogWriter.js';
 import { SynchroReference } from '../../log/entities.js';
@@ -66,6 +66,7 @@ export class BatchWriter {
   readonly #bulk: BulkWriter;
   readonly #remoteLog: ChangeRow[] = [];
   readonly #deletedRefs: { entity: string; localPk: string }[] = [];
+  readonly #stored = new Map<string, Promise<Map<string, StoredResolution>>>();
   /** Something was handed to the unit of work (created, assigned, removed, a collection set). */
   #queued = false;
 
@@ -275,10 +276,7 @@ export class BatchWriter {
         conflicting[0].meta,
         conflicting.map((u) => u.local),
       );
-      const stored = await this.ctx.storedResolutions(
-        entity,
-        conflicting.map((u) => u.pkKey),
-      );
+      const stored = await this.storedFor(entity);
       const policy = policyFor(this.ctx.conflicts, entity, this.#detector.remoteLogs);
       for (const [i, upsert] of conflicting.entries()) {
         const conflict: SyncConflict = {
@@ -305,24 +303,40 @@ export class BatchWriter {
   }
 
   /**
+   * Decisions stored by `resolveConflict()` for the batch's changed rows of `entity`: one lookup per entity and
+   * batch, shared by the conflict checks and {@link settleResolutions} (none when LOCAL holds no decision).
+   */
+  private storedFor(entity: string): Promise<Map<string, StoredResolution>> {
+    let stored = this.#stored.get(entity);
+    if (!stored) {
+      const changed = [...(this.plan.upserts.get(entity)?.values() ?? [])].filter(
+        (u) => u.changes?.rowChanged,
+      );
+      const deleted = this.plan.deletes.filter((d) => d.meta.className === entity);
+      stored = this.ctx.storedResolutions(entity, [
+        ...changed.map((u) => u.pkKey),
+        ...deleted.map((d) => d.row.pkKey),
+      ]);
+      this.#stored.set(entity, stored);
+    }
+    return stored;
+  }
+
+  /**
    * Stored decisions of the batch's rows are used up once the batch commits: applied, or no longer applicable
    * because the row was synced without a conflict, or decided again (a row left pending is stored again,
    * with its new values, instead).
    */
   private async settleResolutions(): Promise<void> {
-    const rows = new Map<string, Set<string>>();
-    const add = (entity: string, pkKey: string) => {
-      const keys = rows.get(entity) ?? new Set<string>();
-      rows.set(entity, keys.add(pkKey));
-    };
-    for (const [entity, byPk] of this.plan.upserts) {
-      for (const u of byPk.values()) if (u.changes?.rowChanged) add(entity, u.pkKey);
-    }
-    for (const d of this.plan.deletes) add(d.meta.className, d.row.pkKey);
-    for (const c of this.#counts.pending) rows.get(c.entity)?.delete(c.localPk);
-    for (const [entity, keys] of rows) {
-      const stored = await this.ctx.storedResolutions(entity, [...keys]);
-      for (const localPk of stored.keys()) this.#counts.settled.push({ entity, localPk });
+    const pending = new Set(this.#counts.pending.map((c) => JSON.stringify([c.entity, c.localPk])));
+    const entities = new Set([
+      ...this.plan.upserts.keys(),
+      ...this.plan.deletes.map((d) => d.meta.className),
+    ]);
+    for (const entity of entities) {
+      for (const localPk of (await this.storedFor(entity)).keys()) {
+        if (!pending.has(JSON.stringify([entity, localPk]))) this.#counts.settled.push({ entity, localPk });
+      }
     }
   }
 
@@ -518,7 +532,7 @@ export class BatchWriter {
     if (!candidates.length) return kept;
     const detected = await this.#detector.detect(remoteMeta, candidates);
     if (!detected.size) return kept;
-    const stored = await this.ctx.storedResolutions(entity, [...detected.keys()]);
+    const stored = await this.storedFor(entity);
     const policy = policyFor(this.ctx.conflicts, entity, this.#detector.remoteLogs);
     for (const row of rows.filter((r) => detected.has(r.pkKey))) {
       const remote = found.get(row.pkKey)!;
