@@ -53,6 +53,45 @@ describe.each(PAIRS)('batching $name', (kinds) => {
     expect(perBatch[1]).toBeLessThanOrEqual(perBatch[0] * 1.5);
   });
 
+  it("reads each batch's changed LOCAL rows before opening its REMOTE transaction", async () => {
+    const p = await openSyncPair(kinds);
+    try {
+      await makeChanges(p, 200);
+      // one sequence of both sides' statements, in the order they were sent
+      const sequence: { side: 'local' | 'remote'; sql: string }[] = [];
+      for (const side of ['local', 'remote'] as const) {
+        const counter = p[side].queries;
+        const record = counter.record.bind(counter);
+        counter.record = (sql, connection) => {
+          sequence.push({ side, sql });
+          record(sql, connection);
+        };
+      }
+      const report = await synchronize(p.local.orm, p.remote.orm, { batchSize: 50 });
+      expect(report.status).toBe('synced');
+      let open = false;
+      let batches = 0;
+      const inside: string[] = [];
+      let bookReads = 0;
+      for (const { side, sql } of sequence) {
+        if (side === 'remote' && /^(begin|start transaction)/i.test(sql)) {
+          open = true;
+          batches++;
+        } else if (side === 'remote' && /^(commit|rollback)/i.test(sql)) open = false;
+        // books and their tag links are only ever read as the batch's own changed rows (nothing points at them)
+        else if (side === 'local' && /from [`"](book|book_tags)[`"]/i.test(sql)) {
+          bookReads++;
+          if (open) inside.push(sql);
+        }
+      }
+      expect(batches).toBeGreaterThanOrEqual(4);
+      expect(bookReads).toBeGreaterThanOrEqual(4);
+      expect(inside).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('reports progress per batch and reads the log in pages', async () => {
     const p = await openSyncPair(kinds);
     try {

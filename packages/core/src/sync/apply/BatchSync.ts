@@ -19,37 +19,45 @@ import { userPivotOf } from './pivotEntity.js';
 import { plainKey, plainPivot, readPivotRows } from './pivotRows.js';
 
 /**
- * @internal Plans one batch of the log: loads the LOCAL rows in bulk, and resolves them and everything they
- * point to on REMOTE in bulk into `tx`'s identity map (the batch transaction); a BatchWriter then writes.
- * Returns what was (or, in a dry run, would be) written.
+ * @internal One batch of the log, in two steps. {@link BatchSync.plan} loads the LOCAL rows in bulk, before
+ * any REMOTE transaction is open; {@link BatchSync.apply} resolves them and everything they point to on REMOTE
+ * in bulk into `tx`'s identity map (the batch transaction), and a BatchWriter writes. `apply` returns what was
+ * (or, in a dry run, would be) written.
  */
 export class BatchSync {
   readonly #plan = new BatchPlan();
   readonly #upserts = this.#plan.upserts;
-  readonly #resolver: RemoteResolver;
+  #resolver!: RemoteResolver;
+  #tx!: EntityManager;
+  #changes = 0;
 
   constructor(
     private readonly ctx: SyncContext,
     private readonly local: EntityManager,
-    private readonly tx: EntityManager,
-  ) {
-    this.#resolver = new RemoteResolver(
-      local,
-      tx,
-      ctx.source,
-      ctx.localRuntime.options,
-      !ctx.callerRemote,
-      ctx.received,
-    );
-  }
+  ) {}
 
-  async run(changes: LoggedChange[]): Promise<BatchCounts> {
-    const rows = collapse(changes);
-    for (const [entity, byPk] of rows) {
+  /** Reads the batch's LOCAL rows (only LOCAL is read). */
+  async plan(changes: LoggedChange[]): Promise<this> {
+    this.#changes = changes.length;
+    for (const [entity, byPk] of collapse(changes)) {
       await this.planEntity(entity, byPk);
     }
+    return this;
+  }
+
+  /** Resolves the planned rows on REMOTE inside `tx` (the batch transaction) and writes them. */
+  async apply(tx: EntityManager): Promise<BatchCounts> {
+    this.#tx = tx;
+    this.#resolver = new RemoteResolver(
+      this.local,
+      tx,
+      this.ctx.source,
+      this.ctx.localRuntime.options,
+      !this.ctx.callerRemote,
+      this.ctx.received,
+    );
     await this.resolveAll();
-    return new BatchWriter(this.ctx, this.tx, this.#plan, this.#resolver).write(changes.length);
+    return new BatchWriter(this.ctx, tx, this.#plan, this.#resolver).write(this.#changes);
   }
 
   /** Loads the LOCAL rows of one entity; existing ones are upserted, vanished ones deleted. */
@@ -181,7 +189,7 @@ export class BatchSync {
       const remotePk = ensureOnly ? this.ctx.targets.get(meta.className, pkKey) : undefined;
       if (remotePk !== undefined) {
         upsert.resolved = {
-          remote: this.tx.getReference(remoteMeta.class, remotePk as never),
+          remote: this.#tx.getReference(remoteMeta.class, remotePk as never),
           by: 'reference',
         };
         upsert.remembered = true;
