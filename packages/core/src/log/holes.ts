@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { dialectOf } from './dialect.js';
+import { dialectOf, platformClassNames } from './dialect.js';
 import type { SynchroHole } from './entities.js';
 
 /**
@@ -51,7 +51,7 @@ export async function closableHoles(em: EntityManager, all: SynchroHole[]): Prom
       // `age()` are fixed when first read, and a transaction started since would go unseen. A caller transaction
       // holding log rows of its own is then just another running transaction of this database. (PGlite has one
       // connection: a statement outside the caller's transaction would wait for it, so it stays inside.)
-      const single = em.getPlatform().constructor.name.toLowerCase().includes('pglite');
+      const single = platformClassNames(em.getPlatform()).some((name) => name.includes('pglite'));
       const [row] = await conn.execute<{ x: string; l: string | null }[]>(
         'with running as (' +
           'select backend_xid as xid from pg_stat_activity ' +

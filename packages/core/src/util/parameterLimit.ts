@@ -1,13 +1,12 @@
 import type { Platform } from '@mikro-orm/core';
+import { platformDialect } from '../log/dialect.js';
 
 /**
  * @internal Bound parameters one statement may carry on this platform, with a margin. SQLite as bundled by
  * better-sqlite3 allows 32766, PostgreSQL and MariaDB 65535.
  */
 export function parameterLimit(platform: Platform): number {
-  const name = platform.constructor.name.toLowerCase();
-  if (name.includes('sqlite')) return 32_000;
-  return 60_000;
+  return platformDialect(platform) === 'sqlite' ? 32_000 : 60_000;
 }
 
 /** @internal Splits `items` into chunks whose `paramsPerItem × length` stays under the platform limit. */
