@@ -289,6 +289,31 @@ describe.each(PAIRS)('stored resolutions $name', (kinds) => {
     }
   });
 
+  it('only batches holding a decided row look decisions up', async () => {
+    const p = await openSyncPair(kinds, { conflicts: 'manual' });
+    try {
+      const { id } = await pendingConflict(p);
+      await resolveConflict(p.local.orm, id, 'local');
+      const em = p.local.orm.em.fork();
+      for (let i = 0; i < 30; i++) em.create(Memo, { text: `m${i}` });
+      await em.flush();
+      p.local.queries.reset();
+      let batches = 0;
+      const report = await synchronize(p.local.orm, p.remote.orm, {
+        batchSize: 5,
+        onProgress: () => batches++,
+      });
+      expect(report).toMatchObject({ status: 'synced', created: 30, updated: 1 });
+      expect(batches).toBeGreaterThanOrEqual(7);
+      // the run reads which rows have a decision once; then only the decided row's batch looks its decision up
+      const lookups = p.local.queries.matching(/synchro_conflict.*local_pk.? in /i);
+      expect(lookups).toHaveLength(1);
+      expect(await remoteText(p)).toContain('office');
+    } finally {
+      await p.close();
+    }
+  });
+
   it('a resolution left unused does not decide a later conflict on the same row', async () => {
     // hash detection: REMOTE back at the values last synced is no conflict, so the resolution is not used then
     const p = await openSyncPair(kinds, { conflicts: 'manual' }, { capture: false });

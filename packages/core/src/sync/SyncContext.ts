@@ -11,6 +11,9 @@ import { RemoteKeyMemo, relationTargets } from './resolve/RemoteKeyMemo.js';
 import type { ReceivedFrom } from './resolve/RemoteResolver.js';
 import type { SyncReport } from './SyncReport.js';
 
+/** Rows with a stored decision whose keys a run keeps to skip lookups (beyond that, every batch looks up). */
+const DECIDED_ROWS_KEPT = 10_000;
+
 /** @internal Rows one batch wrote (or would write). */
 export interface BatchCounts {
   created: number;
@@ -38,7 +41,7 @@ export class SyncContext {
   readonly #remote = new Map<string, EntityMetadata>();
   #order?: Map<string, number>;
   #cycles?: Set<string>;
-  #resolutions?: Promise<boolean>;
+  #decided?: Promise<Map<string, Set<string>> | 'many' | null>;
   /** The report's conflicts by entity and LOCAL key, and back. */
   readonly #reported = new Map<string, SyncConflict>();
   readonly #reportedKeys = new WeakMap<SyncConflict, string>();
@@ -107,15 +110,18 @@ export class SyncContext {
   }
 
   /**
-   * Decisions stored on LOCAL by `resolveConflict()` for these rows, with the values decided on. One query per
-   * run finds whether there are any: most runs have none and look nothing up per batch.
+   * Decisions stored on LOCAL by `resolveConflict()` for these rows, with the values decided on. Which rows have
+   * one is read once per run (see {@link hasResolutions}): a batch none of whose rows has one looks nothing up.
    */
   async storedResolutions(entity: string, localPks: string[]): Promise<Map<string, StoredResolution>> {
     const found = new Map<string, StoredResolution>();
-    if (!localPks.length || !(await this.hasResolutions())) return found;
+    const decided = await this.decidedRows();
+    if (decided === null) return found;
+    const keys = decided === 'many' ? localPks : localPks.filter((k) => decided.get(entity)?.has(k));
+    if (!keys.length) return found;
     const remote = this.localRuntime.options.remote ?? '';
     const em = this.localEm.fork({ clear: true });
-    for (const chunk of chunkByParameters(em.getPlatform(), localPks, 1)) {
+    for (const chunk of chunkByParameters(em.getPlatform(), keys, 1)) {
       const rows = await em.find(
         SynchroConflict,
         { remote, entity, localPk: { $in: chunk }, status: { $in: ['local', 'remote'] } },
@@ -136,15 +142,34 @@ export class SyncContext {
    * Whether LOCAL holds any resolved conflict towards this REMOTE: asked once per run, before its first batch
    * (a decision made while the run is under way applies from the next run).
    */
-  hasResolutions(): Promise<boolean> {
-    this.#resolutions ??= this.localEm
+  async hasResolutions(): Promise<boolean> {
+    return (await this.decidedRows()) !== null;
+  }
+
+  /**
+   * The rows with a stored decision, per entity, as the run starts: null when there are none, `'many'` above
+   * {@link DECIDED_ROWS_KEPT} (then every batch looks its changed rows up).
+   */
+  private decidedRows(): Promise<Map<string, Set<string>> | 'many' | null> {
+    this.#decided ??= this.localEm
       .fork({ clear: true })
-      .count(SynchroConflict, {
-        remote: this.localRuntime.options.remote ?? '',
-        status: { $in: ['local', 'remote'] },
-      })
-      .then((n) => n > 0);
-    return this.#resolutions;
+      .find(
+        SynchroConflict,
+        { remote: this.localRuntime.options.remote ?? '', status: { $in: ['local', 'remote'] } },
+        { fields: ['entity', 'localPk'], limit: DECIDED_ROWS_KEPT + 1, disableIdentityMap: true },
+      )
+      .then((rows) => {
+        if (rows.length === 0) return null;
+        if (rows.length > DECIDED_ROWS_KEPT) return 'many';
+        const byEntity = new Map<string, Set<string>>();
+        for (const r of rows) {
+          let keys = byEntity.get(r.entity);
+          if (!keys) byEntity.set(r.entity, (keys = new Set()));
+          keys.add(r.localPk);
+        }
+        return byEntity;
+      });
+    return this.#decided;
   }
 
   /** The write path of an entity (option, else the unit of work when REMOTE observes it, else bulk). */
