@@ -350,7 +350,7 @@ async function scenarioMemory() {
       );
       const r = await child(
         'memory',
-        { localRef: pop.result.localRef, remoteKind, variant },
+        { localRef: pop.result.localRef, remoteKind, variant, batchSize: plan.sync.batchSize },
         { timeoutMs: share === null ? limit(0) : Math.max(60_000, share * MIN), allowFail: true },
       );
       out.sizes[n] ??= {};
