@@ -314,6 +314,38 @@ describe.each(PAIRS)('stored resolutions $name', (kinds) => {
     }
   });
 
+  it('above 10,000 decided rows every batch looks its rows up, and decisions still apply', async () => {
+    const p = await openSyncPair(kinds, { conflicts: 'manual' });
+    try {
+      const { id } = await pendingConflict(p);
+      await resolveConflict(p.local.orm, id, 'local');
+      const decided = await p.local.orm.em.fork().findOneOrFail(SynchroConflict, { id });
+      const now = new Date();
+      const others = Array.from({ length: 10_000 }, (_, i) => ({
+        remote: decided.remote,
+        entity: 'Memo',
+        localPk: `other-${i}`,
+        key: [`other-${i}`],
+        local: {},
+        remoteValues: {},
+        status: 'remote' as const,
+        createdAt: now,
+        resolvedAt: now,
+      }));
+      await p.local.orm.em.fork().insertMany(SynchroConflict, others);
+      const em = p.local.orm.em.fork();
+      for (let i = 0; i < 30; i++) em.create(Memo, { text: `m${i}` });
+      await em.flush();
+      p.local.queries.reset();
+      const report = await synchronize(p.local.orm, p.remote.orm, { batchSize: 5 });
+      expect(report).toMatchObject({ status: 'synced', created: 30, updated: 1 });
+      expect(p.local.queries.matching(/synchro_conflict.*local_pk.? in /i).length).toBeGreaterThanOrEqual(7);
+      expect(await remoteText(p)).toContain('office');
+    } finally {
+      await p.close();
+    }
+  });
+
   it('a resolution left unused does not decide a later conflict on the same row', async () => {
     // hash detection: REMOTE back at the values last synced is no conflict, so the resolution is not used then
     const p = await openSyncPair(kinds, { conflicts: 'manual' }, { capture: false });
