@@ -163,8 +163,8 @@ export class SyncContext {
         if (rows.length > DECIDED_ROWS_KEPT) return 'many';
         const byEntity = new Map<string, Set<string>>();
         for (const r of rows) {
-          let keys = byEntity.get(r.entity);
-          if (!keys) byEntity.set(r.entity, (keys = new Set()));
+          const keys = byEntity.get(r.entity) ?? new Set<string>();
+          byEntity.set(r.entity, keys);
           keys.add(r.localPk);
         }
         return byEntity;
