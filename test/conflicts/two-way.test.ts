@@ -79,6 +79,72 @@ describe.each(PAIRS)('two-way sync $name', (kinds) => {
   });
 });
 
+/** The row under test: an Author (no version: REMOTE's log) or a Doc (version property). */
+const edited = {
+  log: { entity: Author, where: { email: 'a@x' }, create: { email: 'a@x', name: 'v1' }, field: 'name' },
+  version: { entity: Doc, where: { code: 'd' }, create: { code: 'd', body: 'v1' }, field: 'body' },
+} as const;
+
+describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
+  it.each([
+    ['log', 'office'],
+    ['log', 'server'],
+    ['version', 'office'],
+    ['version', 'server'],
+  ] as const)(
+    'an edit received from the other side and then edited again is no conflict (detection: %s, row made at %s)',
+    async (method, maker) => {
+      const p = await openPair(
+        kinds,
+        withSynchro({ entities: MODEL }, { remote: 'server', conflicts: 'manual' }),
+        withSynchro({ entities: MODEL }, { remote: 'office', conflicts: 'manual' }),
+      );
+      const { entity, where, create, field } = edited[method];
+      const read = async (orm: TestPair['local']['orm']) =>
+        ((await orm.em.fork().findOneOrFail(entity as typeof Author, where as never)) as never)[field];
+      const edit = async (orm: TestPair['local']['orm'], value: string) => {
+        const em = orm.em.fork();
+        const row = await em.findOneOrFail(entity as typeof Author, where as never);
+        (row as unknown as Record<string, string>)[field] = value;
+        await em.flush();
+        await tick();
+      };
+      try {
+        const em = (maker === 'office' ? p.local.orm : p.remote.orm).em.fork();
+        em.create(entity as typeof Author, create as never);
+        await em.flush();
+        await synchronize(p.local.orm, p.remote.orm);
+        await synchronize(p.remote.orm, p.local.orm);
+        // the server's edit reaches the office, which edits the row again: the office saw the server's value
+        await edit(p.remote.orm, 'server');
+        expect((await synchronize(p.remote.orm, p.local.orm)).conflicts).toEqual([]);
+        expect(await read(p.local.orm)).toBe('server');
+        await edit(p.local.orm, 'office');
+        expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({
+          status: 'synced',
+          conflicts: [],
+        });
+        expect(await read(p.remote.orm)).toBe('office');
+        // and the same the other way round
+        await edit(p.remote.orm, 'server again');
+        expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({
+          status: 'synced',
+          conflicts: [],
+        });
+        expect(await read(p.local.orm)).toBe('server again');
+        // an edit the office has not received yet is still a conflict
+        await edit(p.remote.orm, 'server unseen');
+        await edit(p.local.orm, 'office unseen');
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.conflicts.map((c) => c.resolution)).toEqual(['pending']);
+        expect(await read(p.remote.orm)).toBe('server unseen');
+      } finally {
+        await p.close();
+      }
+    },
+  );
+});
+
 /** The seed README's "Signals" scenario: saving a Book bumps a counter on a Doc in the same flush. */
 class BumpOnBook implements EventSubscriber {
   constructor(private readonly quiet: boolean) {}

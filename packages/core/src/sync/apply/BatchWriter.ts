@@ -252,6 +252,11 @@ export class BatchWriter {
     }
   }
 
+  /** In two-way sync, how far LOCAL has applied REMOTE's log (read once per run; null otherwise). */
+  private seenUpTo(): Promise<number | null> {
+    return this.#detector.remoteLogs ? this.resolver.appliedFromRemote() : Promise.resolve(null);
+  }
+
   /**
    * Detects REMOTE changes since the last sync on rows about to be updated, and applies the conflict policy
    * (or a resolution stored by `resolveConflict()`): write LOCAL values, keep REMOTE's, write merged values,
@@ -269,7 +274,7 @@ export class BatchWriter {
       });
       if (!candidates.length) continue;
       const remoteMeta = rows[0].remoteMeta;
-      const detected = await this.#detector.detect(remoteMeta, candidates);
+      const detected = await this.#detector.detect(remoteMeta, candidates, await this.seenUpTo());
       if (!detected.size) continue;
       const conflicting = rows.filter((u) => detected.has(u.pkKey));
       const keys = await this.resolver.keysOf(
@@ -530,7 +535,7 @@ export class BatchWriter {
       return remote && baseline ? [{ pkKey: r.pkKey, remote, baseline }] : [];
     });
     if (!candidates.length) return kept;
-    const detected = await this.#detector.detect(remoteMeta, candidates);
+    const detected = await this.#detector.detect(remoteMeta, candidates, await this.seenUpTo());
     if (!detected.size) return kept;
     const stored = await this.storedFor(entity);
     const policy = policyFor(this.ctx.conflicts, entity, this.#detector.remoteLogs);

@@ -469,6 +469,15 @@ export class RemoteResolver {
     return entryOf(this.baselines, entity, () => new Map<string, Baseline>());
   }
 
+  /**
+   * How far LOCAL has applied REMOTE's log (see {@link ReceivedFrom.appliedUpTo}); null when no sync ever ran
+   * from REMOTE to LOCAL. A REMOTE change at or below it reached LOCAL before LOCAL's pending changes were sent.
+   */
+  appliedFromRemote(): Promise<number | null> {
+    const node = this.received.node;
+    return node ? this.appliedUpTo(node) : Promise.resolve(null);
+  }
+
   /** See {@link ReceivedFrom.appliedUpTo}. */
   private async appliedUpTo(node: string): Promise<number | null> {
     if (this.received.appliedUpTo !== undefined) return this.received.appliedUpTo;
