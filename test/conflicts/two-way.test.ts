@@ -143,6 +143,32 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
       }
     },
   );
+
+  it('a row deleted after its REMOTE edit was received is deleted without a conflict', async () => {
+    const p = await openPair(
+      kinds,
+      withSynchro({ entities: MODEL }, { remote: 'server', conflicts: 'manual' }),
+      withSynchro({ entities: MODEL }, { remote: 'office', conflicts: 'manual' }),
+    );
+    try {
+      const office = p.local.orm.em.fork();
+      office.create(Author, { email: 'a@x', name: 'v1' });
+      await office.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const server = p.remote.orm.em.fork();
+      (await server.findOneOrFail(Author, { email: 'a@x' })).name = 'server';
+      await server.flush();
+      await tick();
+      await synchronize(p.remote.orm, p.local.orm);
+      const em = p.local.orm.em.fork();
+      em.remove(await em.findOneOrFail(Author, { email: 'a@x', name: 'server' }));
+      await em.flush();
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ deleted: 1, conflicts: [] });
+      expect(await p.remote.orm.em.fork().count(Author, { email: 'a@x' })).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
 });
 
 /** The seed README's "Signals" scenario: saving a Book bumps a counter on a Doc in the same flush. */
