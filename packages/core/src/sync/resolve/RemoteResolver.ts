@@ -324,7 +324,30 @@ export class RemoteResolver {
         if (pkKey) result.set(pkKey, remote);
       }
     }
+    await this.keepLiveNaturalKeys(localMeta, rows, result);
     return result;
+  }
+
+  /**
+   * Drops from `found` the deleted rows whose natural key a live LOCAL row holds now: the REMOTE row with that
+   * key is the live row's counterpart, not the deleted one's. That happens when a row is deleted and created
+   * again under the same key, and in two-way sync when REMOTE deleted a row that LOCAL had changed meanwhile:
+   * the sync from LOCAL created it again on REMOTE, and REMOTE's delete must not then remove LOCAL's row.
+   */
+  private async keepLiveNaturalKeys(
+    localMeta: EntityMetadata,
+    rows: { pkKey: string; deletedKey: unknown[] | null }[],
+    found: Map<string, object>,
+  ): Promise<void> {
+    const keyed = rows.filter((r) => found.has(r.pkKey) && r.deletedKey);
+    if (!keyed.length || !resolveNaturalKey(localMeta, this.keys)) return;
+    const live = await findByNaturalKeys(
+      this.local,
+      localMeta.class,
+      keyed.map((r) => r.deletedKey!),
+      { ...this.keys, side: 'LOCAL' },
+    );
+    for (const r of keyed) if (live.has(naturalKeyString(r.deletedKey!))) found.delete(r.pkKey);
   }
 
   /** LOCAL primary keys with their FK components replaced by the REMOTE keys recorded in the references. */
