@@ -79,6 +79,14 @@ describe.each(PAIRS)('two-way sync $name', (kinds) => {
   });
 });
 
+/** An office and a server that sync both ways, each leaving conflicts to a person. */
+const manualPair = (kinds: (typeof PAIRS)[number]) =>
+  openPair(
+    kinds,
+    withSynchro({ entities: MODEL }, { remote: 'server', conflicts: 'manual' }),
+    withSynchro({ entities: MODEL }, { remote: 'office', conflicts: 'manual' }),
+  );
+
 /** The row under test: an Author (no version: REMOTE's log) or a Doc (version property). */
 const edited = {
   log: { entity: Author, where: { email: 'a@x' }, create: { email: 'a@x', name: 'v1' }, field: 'name' },
@@ -94,11 +102,7 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
   ] as const)(
     'an edit received from the other side and then edited again is no conflict (detection: %s, row made at %s)',
     async (method, maker) => {
-      const p = await openPair(
-        kinds,
-        withSynchro({ entities: MODEL }, { remote: 'server', conflicts: 'manual' }),
-        withSynchro({ entities: MODEL }, { remote: 'office', conflicts: 'manual' }),
-      );
+      const p = await manualPair(kinds);
       const { entity, where, create, field } = edited[method];
       const read = async (orm: TestPair['local']['orm']) =>
         ((await orm.em.fork().findOneOrFail(entity as typeof Author, where as never)) as never)[field];
@@ -145,11 +149,7 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
   );
 
   it('a row the server deleted while the office changed it comes back on the server, and both end equal', async () => {
-    const p = await openPair(
-      kinds,
-      withSynchro({ entities: MODEL }, { remote: 'server', conflicts: 'manual' }),
-      withSynchro({ entities: MODEL }, { remote: 'office', conflicts: 'manual' }),
-    );
+    const p = await manualPair(kinds);
     try {
       const office = p.local.orm.em.fork();
       const a = office.create(Author, { email: 'a@x', name: 'v1' });
@@ -180,11 +180,7 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
   });
 
   it('a row deleted after its REMOTE edit was received is deleted without a conflict', async () => {
-    const p = await openPair(
-      kinds,
-      withSynchro({ entities: MODEL }, { remote: 'server', conflicts: 'manual' }),
-      withSynchro({ entities: MODEL }, { remote: 'office', conflicts: 'manual' }),
-    );
+    const p = await manualPair(kinds);
     try {
       const office = p.local.orm.em.fork();
       office.create(Author, { email: 'a@x', name: 'v1' });
