@@ -62,4 +62,44 @@ describe.each(PAIRS)('two sites feeding one central database $name', (kinds) => 
       await Promise.allSettled([siteA.close(), siteB.close(), central.close()]);
     }
   });
+
+  it('an edit another site made, received before this site edits the row, is no conflict', async () => {
+    const siteConfig = withSynchro({ entities: MODEL } as never, { remote: 'server', conflicts: 'manual' });
+    const siteA = await openOrm(kinds.local, siteConfig);
+    const siteB = await openOrm(kinds.local, siteConfig);
+    const central = await openOrm(
+      kinds.remote,
+      withSynchro({ entities: MODEL } as never, { remote: 'sites', conflicts: 'manual' }),
+    );
+    const edit = async (site: TestOrm, name: string) => {
+      const em = site.orm.em.fork();
+      (await em.findOneOrFail(Author, { email: 'ann@x' })).name = name;
+      await em.flush();
+      await tick();
+    };
+    const nameOn = async (db: TestOrm) =>
+      (await db.orm.em.fork().findOneOrFail(Author, { email: 'ann@x' })).name;
+    try {
+      // site B makes the row, so the central database holds B's reference to it
+      const emB = siteB.orm.em.fork();
+      emB.create(Author, { email: 'ann@x', name: 'v1' });
+      await emB.flush();
+      await synchronize(siteB.orm, central.orm);
+      await synchronize(central.orm, siteA.orm);
+      await edit(siteA, 'from A');
+      await synchronize(siteA.orm, central.orm);
+      expect(await synchronize(central.orm, siteB.orm)).toMatchObject({ updated: 1, conflicts: [] });
+      // site B saw A's edit before making its own
+      await edit(siteB, 'from B');
+      expect(await synchronize(siteB.orm, central.orm)).toMatchObject({ updated: 1, conflicts: [] });
+      expect(await synchronize(central.orm, siteA.orm)).toMatchObject({ updated: 1, conflicts: [] });
+      expect([await nameOn(central), await nameOn(siteA), await nameOn(siteB)]).toEqual([
+        'from B',
+        'from B',
+        'from B',
+      ]);
+    } finally {
+      await Promise.allSettled([siteA.close(), siteB.close(), central.close()]);
+    }
+  });
 });
