@@ -1,5 +1,5 @@
 import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core';
-import { synchronize, withoutSynchroLog, withSynchro } from '@mikro-synchro/core';
+import { synchronize, synchroStatus, withoutSynchroLog, withSynchro } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
 import { Author, Book, Doc, MODEL, Tag } from '../support/model.js';
@@ -174,6 +174,36 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
       expect(await names(p.remote.orm)).toEqual(['a@x:office', 'b@x:b']);
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
       expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ status: 'no-changes' });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a delete made before the server edit was received stays a conflict until a person decides it', async () => {
+    const p = await manualPair(kinds);
+    try {
+      const office = p.local.orm.em.fork();
+      const a = office.create(Author, { email: 'a@x', name: 'v1' });
+      await office.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      await synchronize(p.remote.orm, p.local.orm);
+      office.remove(a);
+      await office.flush();
+      await tick();
+      const server = p.remote.orm.em.fork();
+      (await server.findOneOrFail(Author, { email: 'a@x' })).name = 'server';
+      await server.flush();
+      const names = async (orm: TestPair['local']['orm']) =>
+        (await orm.em.fork().find(Author, {})).map((x) => `${x.email}:${x.name}`);
+      for (let round = 0; round < 2; round++) {
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.conflicts.map((c) => c.resolution)).toEqual(['pending']);
+        await synchronize(p.remote.orm, p.local.orm);
+        // the server's edit brought the row back to the office (docs/conflicts.md, Limits); nothing is deleted
+        expect(await names(p.local.orm)).toEqual(['a@x:server']);
+        expect(await names(p.remote.orm)).toEqual(['a@x:server']);
+      }
+      expect((await synchroStatus(p.local.orm, p.remote.orm)).pendingConflicts).toHaveLength(1);
     } finally {
       await p.close();
     }

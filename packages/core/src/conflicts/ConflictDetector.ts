@@ -9,6 +9,8 @@ import { type Baseline, detectionMethod, rowHash, versionOf } from './Baseline.j
 export interface Detected {
   /** When REMOTE last changed it, from REMOTE's log (null when REMOTE keeps no log). */
   remoteChangedAt: Date | null;
+  /** The id of that change in REMOTE's log (null when REMOTE keeps no log or logged none since the baseline). */
+  remoteLogId: number | null;
 }
 
 /**
@@ -24,15 +26,9 @@ export class ConflictDetector {
     readonly remoteLogs: boolean,
   ) {}
 
-  /**
-   * `seenUpTo`: in two-way sync, how far LOCAL has applied REMOTE's log. A row whose latest REMOTE change (from
-   * REMOTE's log) is at or below it is not in conflict: LOCAL received that change before it was changed again,
-   * and the sync that brought it there applied its own conflict policy.
-   */
   async detect(
     meta: EntityMetadata,
     rows: { pkKey: string; remote: object; baseline: Baseline }[],
-    seenUpTo: number | null = null,
   ): Promise<Map<string, Detected>> {
     const method = detectionMethod(meta, this.remoteLogs);
     const changes = this.remoteLogs ? await this.remoteChanges(meta, rows) : new Map();
@@ -49,11 +45,9 @@ export class ConflictDetector {
       } else {
         changed = baseline.remoteHash !== null && rowHash(meta, remote) !== baseline.remoteHash;
       }
-      // received by LOCAL before LOCAL changed it again: no conflict (a change REMOTE made without logging it,
-      // seen only through the version or the hash, has no log entry and stays one)
-      if (changed && seenUpTo !== null && logged && logged.id <= seenUpTo) changed = false;
       const since = baseline.remoteLogId ?? 0;
-      if (changed) found.set(pkKey, { remoteChangedAt: logged && logged.id > since ? logged.at : null });
+      const after = logged && logged.id > since ? logged : null;
+      if (changed) found.set(pkKey, { remoteChangedAt: after?.at ?? null, remoteLogId: after?.id ?? null });
     }
     return found;
   }

@@ -11,9 +11,10 @@ import { withSynchroOrigin } from '../../capture/context.js';
 import type { ChangeRow } from '../../capture/FlushCapture.js';
 import { findRuntime } from '../../capture/runtimeOf.js';
 import { detectionMethod, rowHash, syncedValues, versionOf } from '../../conflicts/Baseline.js';
-import { ConflictDetector } from '../../conflicts/ConflictDetector.js';
+import { ConflictDetector, type Detected } from '../../conflicts/ConflictDetector.js';
 import type { SyncConflict } from '../../conflicts/ConflictPolicy.js';
 import { type Decision, decide, policyFor } from '../../conflicts/decide.js';
+import { lastReceived } from '../../conflicts/receivedBefore.js';
 import { applicableResolution, type StoredResolution } from '../../conflicts/storedResolution.js';
 import { SynchroError } from '../../errors/SynchroError.js';
 import { writeChangeRows } from '../../log/ChangeLogWriter.js';
@@ -252,9 +253,37 @@ export class BatchWriter {
     }
   }
 
-  /** In two-way sync, how far LOCAL has applied REMOTE's log (read once per run; null otherwise). */
-  private seenUpTo(): Promise<number | null> {
-    return this.#detector.remoteLogs ? this.resolver.appliedFromRemote() : Promise.resolve(null);
+  /**
+   * Two-way sync: drops the detected REMOTE changes that LOCAL received before it made its pending changes of
+   * the row. Such a change is at or below what LOCAL has applied of REMOTE's log, and LOCAL logged receiving the
+   * row (a write a sync from REMOTE applied) before its first pending change of it: LOCAL's change was made on
+   * REMOTE's values, so it is no conflict. A row LOCAL changed before receiving REMOTE's change stays one, and so
+   * does a REMOTE change seen only through a version or a hash (nothing in REMOTE's log).
+   */
+  private async unseen(
+    entity: string,
+    detected: Map<string, Detected>,
+    pending: Map<string, { pk: unknown; ids: number[] }>,
+  ): Promise<Map<string, Detected>> {
+    const node = this.ctx.received.node;
+    if (!detected.size || !this.#detector.remoteLogs || !node) return detected;
+    const upTo = await this.resolver.appliedFromRemote();
+    if (upTo === null) return detected;
+    const seen = [...detected].filter(
+      ([pkKey, d]) => d.remoteLogId !== null && d.remoteLogId <= upTo && pending.get(pkKey)?.ids.length,
+    );
+    if (!seen.length) return detected;
+    const received = await lastReceived(
+      this.ctx.localEm,
+      entity,
+      node,
+      seen.map(([pkKey]) => pending.get(pkKey)!.pk),
+    );
+    for (const [pkKey] of seen) {
+      const at = received.get(pkKey);
+      if (at !== undefined && Math.min(...pending.get(pkKey)!.ids) > at) detected.delete(pkKey);
+    }
+    return detected;
   }
 
   /**
@@ -274,7 +303,11 @@ export class BatchWriter {
       });
       if (!candidates.length) continue;
       const remoteMeta = rows[0].remoteMeta;
-      const detected = await this.#detector.detect(remoteMeta, candidates, await this.seenUpTo());
+      const detected = await this.unseen(
+        entity,
+        await this.#detector.detect(remoteMeta, candidates),
+        new Map(rows.map((u) => [u.pkKey, u.changes!])),
+      );
       if (!detected.size) continue;
       const conflicting = rows.filter((u) => detected.has(u.pkKey));
       const keys = await this.resolver.keysOf(
@@ -535,7 +568,11 @@ export class BatchWriter {
       return remote && baseline ? [{ pkKey: r.pkKey, remote, baseline }] : [];
     });
     if (!candidates.length) return kept;
-    const detected = await this.#detector.detect(remoteMeta, candidates, await this.seenUpTo());
+    const detected = await this.unseen(
+      entity,
+      await this.#detector.detect(remoteMeta, candidates),
+      new Map(rows.map((r) => [r.pkKey, r])),
+    );
     if (!detected.size) return kept;
     const stored = await this.storedFor(entity);
     const policy = policyFor(this.ctx.conflicts, entity, this.#detector.remoteLogs);

@@ -305,6 +305,7 @@ export class RemoteResolver {
         const remote = found.get(naturalKeyString(r.deletedKey!));
         if (remote) result.set(r.pkKey, remote);
       }
+      await this.keepLiveNaturalKeys(localMeta, withKey, result);
     }
     const rest = rows.filter((r) => !result.has(r.pkKey));
     if (rest.length && !hasGeneratedPk(localMeta)) {
@@ -324,15 +325,15 @@ export class RemoteResolver {
         if (pkKey) result.set(pkKey, remote);
       }
     }
-    await this.keepLiveNaturalKeys(localMeta, rows, result);
     return result;
   }
 
   /**
-   * Drops from `found` the deleted rows whose natural key a live LOCAL row holds now: the REMOTE row with that
-   * key is the live row's counterpart, not the deleted one's. That happens when a row is deleted and created
-   * again under the same key, and in two-way sync when REMOTE deleted a row that LOCAL had changed meanwhile:
-   * the sync from LOCAL created it again on REMOTE, and REMOTE's delete must not then remove LOCAL's row.
+   * Drops from `found` the deleted rows found by their natural key (no reference) whose key a live LOCAL row
+   * holds now: the REMOTE row with that key is the live row's counterpart, not the deleted one's. In two-way
+   * sync that happens when REMOTE deleted a row that LOCAL had changed meanwhile: the sync from LOCAL created
+   * it again on REMOTE (a new row there), and REMOTE's delete of the old one must not then remove LOCAL's row.
+   * A row found through its reference is its own counterpart and stays subject to the conflict check.
    */
   private async keepLiveNaturalKeys(
     localMeta: EntityMetadata,
