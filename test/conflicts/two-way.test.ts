@@ -209,6 +209,35 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
     }
   });
 
+  it('a natural key freed by a delete and taken by another row moves, also across batches', async () => {
+    const p = await manualPair(kinds);
+    try {
+      // a@x exists on both sides without a reference (loaded on each side, not synced); b@x is synced
+      for (const orm of [p.local.orm, p.remote.orm]) {
+        const em = orm.em.fork();
+        em.create(Author, { email: 'a@x', name: 'seeded' });
+        await withoutSynchroLog(() => em.flush());
+      }
+      const office = p.local.orm.em.fork();
+      const b = office.create(Author, { email: 'b@x', name: 'b' });
+      await office.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      office.remove(await office.findOneOrFail(Author, { email: 'a@x' }));
+      await office.flush();
+      b.email = 'a@x';
+      await office.flush();
+      expect(await synchronize(p.local.orm, p.remote.orm, { batchSize: 1 })).toMatchObject({
+        status: 'synced',
+        deleted: 1,
+        updated: 1,
+      });
+      const rows = await p.remote.orm.em.fork().find(Author, {});
+      expect(rows.map((x) => `${x.email}:${x.name}`)).toEqual(['a@x:b']);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('a row deleted after its REMOTE edit was received is deleted without a conflict', async () => {
     const p = await manualPair(kinds);
     try {

@@ -329,11 +329,12 @@ export class RemoteResolver {
   }
 
   /**
-   * Drops from `found` the deleted rows found by their natural key (no reference) whose key a live LOCAL row
-   * holds now: the REMOTE row with that key is the live row's counterpart, not the deleted one's. In two-way
-   * sync that happens when REMOTE deleted a row that LOCAL had changed meanwhile: the sync from LOCAL created
-   * it again on REMOTE (a new row there), and REMOTE's delete of the old one must not then remove LOCAL's row.
-   * A row found through its reference is its own counterpart and stays subject to the conflict check.
+   * Drops from `found` the deleted rows found by their natural key (no reference) whose REMOTE row is the
+   * counterpart of a live LOCAL row that LOCAL received from REMOTE under the same key. In two-way sync that
+   * happens when REMOTE deleted a row that LOCAL had changed meanwhile: the sync from LOCAL created it again on
+   * REMOTE as a new row, which came back to LOCAL's peer as its own; REMOTE's delete of the old row must not
+   * then remove it. A live row LOCAL did not receive from REMOTE (one-way sync, a key reused by another row)
+   * does not stop the delete.
    */
   private async keepLiveNaturalKeys(
     localMeta: EntityMetadata,
@@ -341,14 +342,27 @@ export class RemoteResolver {
     found: Map<string, object>,
   ): Promise<void> {
     const keyed = rows.filter((r) => found.has(r.pkKey) && r.deletedKey);
-    if (!keyed.length || !resolveNaturalKey(localMeta, this.keys)) return;
+    if (!keyed.length || !this.received.node || !resolveNaturalKey(localMeta, this.keys)) return;
     const live = await findByNaturalKeys(
       this.local,
       localMeta.class,
       keyed.map((r) => r.deletedKey!),
       { ...this.keys, side: 'LOCAL' },
     );
-    for (const r of keyed) if (live.has(naturalKeyString(r.deletedKey!))) found.delete(r.pkKey);
+    if (!live.size) return;
+    const liveKeys = new Map(
+      keyed.flatMap((r) => {
+        const row = live.get(naturalKeyString(r.deletedKey!));
+        return row ? [[r.pkKey, keyString(primaryKeyOf(row))] as const] : [];
+      }),
+    );
+    const received = await this.origins(localMeta, [...new Set(liveKeys.values())]);
+    for (const [pkKey, livePk] of liveKeys) {
+      const remotePk = received.get(livePk);
+      if (remotePk !== undefined && keyString(remotePk) === keyString(primaryKeyOf(found.get(pkKey)!))) {
+        found.delete(pkKey);
+      }
+    }
   }
 
   /** LOCAL primary keys with their FK components replaced by the REMOTE keys recorded in the references. */
