@@ -79,6 +79,12 @@ describe.each(PAIRS)('two-way sync $name', (kinds) => {
   });
 });
 
+/** A database's authors as `email:name`, by email. */
+async function authorNames(orm: TestPair['local']['orm']): Promise<string[]> {
+  const authors = await orm.em.fork().find(Author, {}, { orderBy: { email: 'asc' } });
+  return authors.map((a) => `${a.email}:${a.name}`);
+}
+
 /** An office and a server that sync both ways, each leaving conflicts to a person. */
 const manualPair = (kinds: (typeof PAIRS)[number]) =>
   openPair(
@@ -166,12 +172,8 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ created: 1, conflicts: [] });
       // the server's delete of the old row then leaves the office's row alone
       expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ deleted: 0, skipped: 1 });
-      const names = async (orm: TestPair['local']['orm']) =>
-        (await orm.em.fork().find(Author, {}, { orderBy: { email: 'asc' } })).map(
-          (x) => `${x.email}:${x.name}`,
-        );
-      expect(await names(p.local.orm)).toEqual(['a@x:office', 'b@x:b']);
-      expect(await names(p.remote.orm)).toEqual(['a@x:office', 'b@x:b']);
+      expect(await authorNames(p.local.orm)).toEqual(['a@x:office', 'b@x:b']);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:office', 'b@x:b']);
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
       expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ status: 'no-changes' });
     } finally {
@@ -193,15 +195,13 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
       const server = p.remote.orm.em.fork();
       (await server.findOneOrFail(Author, { email: 'a@x' })).name = 'server';
       await server.flush();
-      const names = async (orm: TestPair['local']['orm']) =>
-        (await orm.em.fork().find(Author, {})).map((x) => `${x.email}:${x.name}`);
       for (let round = 0; round < 2; round++) {
         const report = await synchronize(p.local.orm, p.remote.orm);
         expect(report.conflicts.map((c) => c.resolution)).toEqual(['pending']);
         await synchronize(p.remote.orm, p.local.orm);
         // the server's edit brought the row back to the office (docs/conflicts.md, Limits); nothing is deleted
-        expect(await names(p.local.orm)).toEqual(['a@x:server']);
-        expect(await names(p.remote.orm)).toEqual(['a@x:server']);
+        expect(await authorNames(p.local.orm)).toEqual(['a@x:server']);
+        expect(await authorNames(p.remote.orm)).toEqual(['a@x:server']);
       }
       expect((await synchroStatus(p.local.orm, p.remote.orm)).pendingConflicts).toHaveLength(1);
     } finally {

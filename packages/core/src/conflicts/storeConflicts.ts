@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { SynchroConflict } from '../log/entities.js';
 import type { BatchCounts, SyncContext } from '../sync/SyncContext.js';
 import { chunkByParameters } from '../util/parameterLimit.js';
+import { rowKey as key } from '../util/primaryKey.js';
 import { sqlEm } from '../util/sqlEm.js';
 
 /**
@@ -13,7 +14,6 @@ export async function storeConflicts(ctx: SyncContext, counts: BatchCounts): Pro
   const em = sqlEm(ctx.localEm.fork({ clear: true }));
   // a person may have decided while the batch ran: that decision stays, with the values it was made on
   // (a decision the batch saw and found made on other values is replaced)
-  const key = (c: { entity: string; localPk: string }) => JSON.stringify([c.entity, c.localPk]);
   const superseded = new Set(counts.superseded.map(key));
   const decided = await decidedMeanwhile(
     em,
@@ -72,7 +72,7 @@ async function decidedMeanwhile(
       { remote, localPk: { $in: chunk }, status: { $in: ['local', 'remote'] } },
       { fields: ['entity', 'localPk'], disableIdentityMap: true },
     );
-    for (const r of rows) decided.add(JSON.stringify([r.entity, r.localPk]));
+    for (const r of rows) decided.add(key(r));
   }
   return decided;
 }

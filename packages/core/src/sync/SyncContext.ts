@@ -6,6 +6,7 @@ import type { StoredResolution } from '../conflicts/storedResolution.js';
 import { SynchroConfigError } from '../errors/SynchroConfigError.js';
 import { SynchroConflict } from '../log/entities.js';
 import { chunkByParameters } from '../util/parameterLimit.js';
+import { rowKey } from '../util/primaryKey.js';
 import { choosePath, isObserved, type WritePath, type WritePathOption } from './apply/writePath.js';
 import { RemoteKeyMemo, relationTargets } from './resolve/RemoteKeyMemo.js';
 import type { ReceivedFrom } from './resolve/RemoteResolver.js';
@@ -93,7 +94,7 @@ export class SyncContext {
    * the run (its pending changes are read again before new ones) is listed once, with the later decision.
    */
   reportConflict(conflict: SyncConflict, localPk: string): void {
-    const key = JSON.stringify([conflict.entity, localPk]);
+    const key = rowKey({ entity: conflict.entity, localPk });
     const conflicts = this.report.conflicts;
     const reported = this.#reported.get(key);
     let earlier = reported ? conflicts.indexOf(reported) : -1;

@@ -15,6 +15,11 @@ export function primaryKeyOf(entity: object): unknown {
   return toJsonValue(pk);
 }
 
+/** @internal One LOCAL row of an entity as a map key (stored conflicts, the report, settled decisions). */
+export function rowKey(row: { entity: string; localPk: string }): string {
+  return JSON.stringify([row.entity, row.localPk]);
+}
+
 /** @internal Stable string form of a JSON key, used as a map key and in the reference table. */
 export function keyString(value: unknown): string {
   return JSON.stringify(toJsonValue(value));

@@ -23,7 +23,7 @@ import { metadataOf } from '../../natural-keys/metadataOf.js';
 import { insertJsonRows, type JsonColumn } from '../../util/jsonRows.js';
 import { chunkByParameters } from '../../util/parameterLimit.js';
 import { sameValue } from '../../util/plainValue.js';
-import { keyString, primaryKeyOf } from '../../util/primaryKey.js';
+import { keyString, primaryKeyOf, rowKey } from '../../util/primaryKey.js';
 import { sqlEm } from '../../util/sqlEm.js';
 import type { RowChanges } from '../plan/collapse.js';
 import { pkListWhere, pkWeight } from '../resolve/pkWhere.js';
@@ -370,14 +370,14 @@ export class BatchWriter {
    * with its new values, instead).
    */
   private async settleResolutions(): Promise<void> {
-    const pending = new Set(this.#counts.pending.map((c) => JSON.stringify([c.entity, c.localPk])));
+    const pending = new Set(this.#counts.pending.map(rowKey));
     const entities = new Set([
       ...this.plan.upserts.keys(),
       ...this.plan.deletes.map((d) => d.meta.className),
     ]);
     for (const entity of entities) {
       for (const localPk of (await this.storedFor(entity)).keys()) {
-        if (!pending.has(JSON.stringify([entity, localPk]))) this.#counts.settled.push({ entity, localPk });
+        if (!pending.has(rowKey({ entity, localPk }))) this.#counts.settled.push({ entity, localPk });
       }
     }
   }
