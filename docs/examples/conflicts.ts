@@ -73,3 +73,23 @@ export async function example(office: MikroORM, server: MikroORM) {
   const final = await server.em.fork().findOneOrFail(Price, { sku: 'A-1' });
   return { report, conflict, after, merged, final };
 }
+
+/** Both sides create the same SKU while apart; returns the first sync's report and REMOTE's row after it. */
+export async function createdOnBothSides(office: MikroORM, server: MikroORM) {
+  const local = office.em.fork();
+  local.create(Price, { sku: 'B-7', amount: 5, note: 'office' });
+  await local.flush();
+  const remote = server.em.fork();
+  remote.create(Price, { sku: 'B-7', amount: 6, note: 'server' });
+  await remote.flush();
+
+  // #region created-on-both
+  // office and server each created SKU B-7 while apart (Price: 'manual' on the office)
+  const report = await synchronize(office, server);
+  // report.conflicts: [{ entity: 'Price', key: ['B-7'], local: { amount: 5, note: 'office', … },
+  //                      remote: { amount: 6, note: 'server', … }, resolution: 'pending' }]
+  // #endregion created-on-both
+
+  const onServer = await server.em.fork().findOneOrFail(Price, { sku: 'B-7' });
+  return { report, onServer };
+}

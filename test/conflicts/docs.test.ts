@@ -3,6 +3,7 @@ import { ORIGIN_INDEX } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import {
   centralConfig,
+  createdOnBothSides,
   example,
   mergePrices,
   officeConfig,
@@ -42,6 +43,27 @@ describe.each(PAIRS)('docs/examples/conflicts.ts $name', (kinds) => {
       expect(merged.status).toBe('no-changes');
       expect([final.amount, final.note]).toEqual([12, 'checked by HQ']);
       expect(typeof mergePrices).toBe('function');
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.each(PAIRS)('docs/conflicts.md, created on both sides $name', (kinds) => {
+  it("reports the row both sides created as a pending conflict and keeps REMOTE's values", async () => {
+    const p = await openPair(kinds, officeConfig({}), serverConfig({}));
+    try {
+      const { report, onServer } = await createdOnBothSides(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        {
+          entity: 'Price',
+          key: ['B-7'],
+          local: expect.objectContaining({ amount: 5, note: 'office' }),
+          remote: expect.objectContaining({ amount: 6, note: 'server' }),
+          resolution: 'pending',
+        },
+      ]);
+      expect([onServer.amount, onServer.note]).toEqual([6, 'server']);
     } finally {
       await p.close();
     }

@@ -102,4 +102,35 @@ describe.each(PAIRS)('two sites feeding one central database $name', (kinds) => 
       await Promise.allSettled([siteA.close(), siteB.close(), central.close()]);
     }
   });
+  it('a row two sites each created with the same natural key is a conflict for the second one to sync', async () => {
+    const siteConfig = withSynchro({ entities: MODEL } as never, { remote: 'server', conflicts: 'manual' });
+    const siteA = await openOrm(kinds.local, siteConfig);
+    const siteB = await openOrm(kinds.local, siteConfig);
+    const central = await openOrm(
+      kinds.remote,
+      withSynchro({ entities: MODEL } as never, { remote: 'sites' }),
+    );
+    try {
+      await setNodeId(siteA, LOW);
+      await setNodeId(siteB, HIGH);
+      const create = async (site: TestOrm, email: string, name: string) => {
+        const em = site.orm.em.fork();
+        em.create(Author, { email, name });
+        await em.flush();
+      };
+      await create(siteA, 'ann@x', 'from A');
+      await create(siteB, 'ann@x', 'from B');
+      await create(siteB, 'bob@x', 'only B');
+      expect(await synchronize(siteA.orm, central.orm)).toMatchObject({ created: 1, conflicts: [] });
+      // central's row is site A's: replacing it with B's values would lose A's without anyone noticing
+      expect(await synchronize(siteB.orm, central.orm)).toMatchObject({
+        created: 1,
+        conflicts: [expect.objectContaining({ key: ['ann@x'], resolution: 'pending' })],
+      });
+      const rows = await central.orm.em.fork().find(Author, {}, { orderBy: { email: 'asc' } });
+      expect(rows.map((r) => `${r.email}:${r.name}`)).toEqual(['ann@x:from A', 'bob@x:only B']);
+    } finally {
+      await Promise.allSettled([siteA.close(), siteB.close(), central.close()]);
+    }
+  });
 });

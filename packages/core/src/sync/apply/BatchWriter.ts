@@ -291,27 +291,79 @@ export class BatchWriter {
   }
 
   /**
+   * A row LOCAL created since the checkpoint that REMOTE already holds, found by natural key (or by its
+   * application-assigned primary key) rather than through a reference: first contact, with no baseline. It is
+   * checked against REMOTE's log when REMOTE keeps one (single-column keys), since REMOTE may have created the
+   * same key itself, or received it from another site, while the two were apart.
+   */
+  private createdOnBothSides(upsert: Upsert): boolean {
+    return (
+      this.#detector.remoteLogs &&
+      !!upsert.changes?.created &&
+      !upsert.meta.compositePK &&
+      (upsert.resolved.by === 'natural-key' || upsert.resolved.by === 'primary-key')
+    );
+  }
+
+  /**
+   * Of the rows {@link createdOnBothSides}, those REMOTE's log shows a change of that was not applied from this
+   * source (REMOTE's own create or edit, or another site's): writing LOCAL's values would silently replace them.
+   * In two-way sync a REMOTE row LOCAL received, with every change of it up to what LOCAL has applied, was seen
+   * by LOCAL (which then made a row of its own with that key): no conflict.
+   */
+  private async madeOnRemote(
+    entity: string,
+    remoteMeta: EntityMetadata,
+    rows: Upsert[],
+  ): Promise<Map<string, Detected>> {
+    if (!rows.length) return new Map();
+    const everything = { remoteVersion: null, remoteHash: null, remoteLogId: 0 };
+    const detected = await this.#detector.detect(
+      remoteMeta,
+      rows.map((u) => ({ pkKey: u.pkKey, remote: u.resolved.remote!, baseline: everything })),
+    );
+    if (!detected.size) return detected;
+    const upTo = await this.resolver.appliedFromRemote();
+    if (upTo === null) return detected;
+    const remoteOf = new Map(rows.map((u) => [u.pkKey, primaryKeyOf(u.resolved.remote!)]));
+    const received = await this.resolver.receivedRows(
+      entity,
+      [...detected.keys()].map((pkKey) => remoteOf.get(pkKey)),
+    );
+    for (const [pkKey, d] of detected) {
+      const seen = d.remoteLogId !== null && d.remoteLogId <= upTo;
+      if (seen && received.has(keyString(remoteOf.get(pkKey)))) detected.delete(pkKey);
+    }
+    return detected;
+  }
+
+  /**
    * Detects REMOTE changes since the last sync on rows about to be updated, and applies the conflict policy
    * (or a resolution stored by `resolveConflict()`): write LOCAL values, keep REMOTE's, write merged values,
    * or leave the row pending for a person.
    */
   private async resolveConflicts(): Promise<void> {
     for (const [entity, byPk] of this.plan.upserts) {
-      const rows = [...byPk.values()].filter(
+      const tracked = [...byPk.values()].filter(
         (u) => (u.resolved.by === 'reference' || u.resolved.by === 'origin') && u.changes?.rowChanged,
       );
+      const created = [...byPk.values()].filter((u) => this.createdOnBothSides(u));
+      const rows = [...tracked, ...created];
       const baselines = this.resolver.baselines.get(entity);
-      const candidates = rows.flatMap((u) => {
+      const candidates = tracked.flatMap((u) => {
         const baseline = baselines?.get(u.pkKey);
         return baseline ? [{ pkKey: u.pkKey, remote: u.resolved.remote!, baseline }] : [];
       });
-      if (!candidates.length) continue;
-      const remoteMeta = rows[0].remoteMeta;
-      const detected = await this.unseen(
-        entity,
-        await this.#detector.detect(remoteMeta, candidates),
-        new Map(rows.map((u) => [u.pkKey, u.changes!])),
-      );
+      if (!candidates.length && !created.length) continue;
+      const remoteMeta = rows[0]!.remoteMeta;
+      const detected = candidates.length
+        ? await this.unseen(
+            entity,
+            await this.#detector.detect(remoteMeta, candidates),
+            new Map(tracked.map((u) => [u.pkKey, u.changes!])),
+          )
+        : new Map<string, Detected>();
+      for (const [pkKey, d] of await this.madeOnRemote(entity, remoteMeta, created)) detected.set(pkKey, d);
       if (!detected.size) continue;
       const conflicting = rows.filter((u) => detected.has(u.pkKey));
       const keys = await this.resolver.keysOf(

@@ -503,6 +503,31 @@ export class RemoteResolver {
     return found;
   }
 
+  /**
+   * Of `remotePks` (REMOTE rows of `entity`), the ones LOCAL received from REMOTE at some point: LOCAL's
+   * references with REMOTE as their source hold them as their LOCAL-side key (primary-key lookups). Empty in
+   * one-way sync, where LOCAL never received anything.
+   */
+  async receivedRows(entity: string, remotePks: readonly unknown[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const node = this.received.node;
+    if (!node || !remotePks.length || (await this.appliedUpTo(node)) === null) return found;
+    const em = sqlEm(this.local);
+    const localPk = metadataOf(this.local, SynchroReference).properties.localPk;
+    const keys = remotePks.map((pk) => keyString(pk));
+    for (const chunk of chunkByParameters(this.local.getPlatform(), keys, 1)) {
+      const rows = (await em
+        .createQueryBuilder(SynchroReference)
+        .select(['localPk'])
+        .where({
+          $and: [{ source: node, entity }, keyListWhere(this.local, localPk, 'string', chunk)],
+        } as never)
+        .execute('all', true)) as { localPk: string }[];
+      for (const row of rows) found.add(row.localPk);
+    }
+    return found;
+  }
+
   private baselinesOf(entity: string): Map<string, Baseline> {
     return entryOf(this.baselines, entity, () => new Map<string, Baseline>());
   }

@@ -1,0 +1,193 @@
+import type { MikroORM } from '@mikro-orm/core';
+import {
+  resolveConflict,
+  SynchroConflict,
+  synchronize,
+  synchroStatus,
+  withoutSynchroLog,
+  withSynchro,
+} from '@mikro-synchro/core';
+import { describe, expect, it } from 'vitest';
+import { PAIRS } from '../support/databases.js';
+import { Author, Doc, MODEL } from '../support/model.js';
+import { openPair, type TestPair } from '../support/orm.js';
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+/** `email:name` of every author, by email. */
+async function authors(orm: MikroORM): Promise<string[]> {
+  const rows = await orm.em.fork().find(Author, {}, { orderBy: { email: 'asc' } });
+  return rows.map((a) => `${a.email}:${a.name}`);
+}
+
+async function createAuthor(orm: MikroORM, name: string, email = 'a@x'): Promise<void> {
+  const em = orm.em.fork();
+  em.create(Author, { email, name });
+  await em.flush();
+}
+
+/** The server makes a@x and the office receives it, deletes it and makes its own row with that key. */
+async function receiveThenReplace(p: TestPair): Promise<void> {
+  await createAuthor(p.remote.orm, 'server');
+  expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ created: 1 });
+  const office = p.local.orm.em.fork();
+  office.remove(await office.findOneOrFail(Author, { email: 'a@x' }));
+  await office.flush();
+  office.create(Author, { email: 'a@x', name: 'office' });
+  await office.flush();
+}
+
+// While apart, both sides create a row with the same natural key. It is first contact (no reference yet), yet
+// REMOTE's row is not an import: REMOTE's log shows it made the row. Writing LOCAL's values over it would be
+// the silent overwrite a conflict check exists to stop.
+describe.each(PAIRS)('a row both sides created with the same natural key $name', (kinds) => {
+  const pair = (conflicts: 'manual' | 'newer-wins') =>
+    openPair(
+      kinds,
+      withSynchro({ entities: MODEL }, { remote: 'server', conflicts }),
+      withSynchro({ entities: MODEL }, { remote: 'office', conflicts }),
+    );
+
+  it('is a conflict: left pending under manual, then applied as decided', async () => {
+    const p = await pair('manual');
+    try {
+      await createAuthor(p.local.orm, 'office');
+      await createAuthor(p.remote.orm, 'server');
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report).toMatchObject({
+        status: 'conflicts',
+        updated: 0,
+        conflicts: [
+          {
+            entity: 'Author',
+            key: ['a@x'],
+            local: expect.objectContaining({ name: 'office' }),
+            remote: expect.objectContaining({ name: 'server' }),
+            resolution: 'pending',
+          },
+        ],
+      });
+      expect(await authors(p.remote.orm)).toEqual(['a@x:server']);
+
+      // still pending on the next run, until a person decides
+      expect((await synchronize(p.local.orm, p.remote.orm)).conflicts).toHaveLength(1);
+      const stored = await p.local.orm.em.fork().findOneOrFail(SynchroConflict, { entity: 'Author' });
+      await resolveConflict(p.local.orm, stored.id, 'local');
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({
+        status: 'synced',
+        updated: 1,
+        conflicts: [expect.objectContaining({ key: ['a@x'], resolution: 'local' })],
+      });
+      expect(await authors(p.remote.orm)).toEqual(['a@x:office']);
+      expect((await synchroStatus(p.local.orm, p.remote.orm)).conflicts).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it.each(['office', 'server'] as const)(
+    'under newer-wins the later creation wins on both sides (%s created it last)',
+    async (last) => {
+      const p = await pair('newer-wins');
+      try {
+        const [first, second] = last === 'office' ? [p.remote, p.local] : [p.local, p.remote];
+        await createAuthor(first.orm, last === 'office' ? 'server' : 'office');
+        await tick();
+        await createAuthor(second.orm, last);
+        const there = await synchronize(p.local.orm, p.remote.orm);
+        expect(there.conflicts).toEqual([
+          expect.objectContaining({ key: ['a@x'], resolution: last === 'office' ? 'local' : 'remote' }),
+        ]);
+        await synchronize(p.remote.orm, p.local.orm);
+        expect(await authors(p.remote.orm)).toEqual([`a@x:${last}`]);
+        expect(await authors(p.local.orm)).toEqual([`a@x:${last}`]);
+        expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
+        expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ status: 'no-changes' });
+      } finally {
+        await p.close();
+      }
+    },
+  );
+
+  it('is a conflict for a versioned entity too', async () => {
+    const p = await pair('manual');
+    try {
+      const office = p.local.orm.em.fork();
+      office.create(Doc, { code: 'd', body: 'office' });
+      await office.flush();
+      const server = p.remote.orm.em.fork();
+      server.create(Doc, { code: 'd', body: 'server' });
+      await server.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Doc', key: ['d'], resolution: 'pending' }),
+      ]);
+      const docs = await p.remote.orm.em.fork().find(Doc, {});
+      expect(docs.map((d) => d.body)).toEqual(['server']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('is no conflict when REMOTE got the row without logging it (an import): first contact, as before', async () => {
+    const p = await pair('manual');
+    try {
+      await createAuthor(p.local.orm, 'office');
+      await withoutSynchroLog(() => createAuthor(p.remote.orm, 'imported'));
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1, conflicts: [] });
+      expect(await authors(p.remote.orm)).toEqual(['a@x:office']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('is no conflict when LOCAL received the row, deleted it and made its own with the key', async () => {
+    const p = await pair('manual');
+    try {
+      await receiveThenReplace(p);
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([]);
+      expect(await authors(p.remote.orm)).toEqual(['a@x:office']);
+      await synchronize(p.remote.orm, p.local.orm);
+      expect(await authors(p.local.orm)).toEqual(['a@x:office']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('is a conflict when LOCAL made its own row before REMOTE edited the one LOCAL had received', async () => {
+    const p = await pair('manual');
+    try {
+      await receiveThenReplace(p);
+      const server = p.remote.orm.em.fork();
+      (await server.findOneOrFail(Author, { email: 'a@x' })).name = 'server edit';
+      await server.flush();
+
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts.map((c) => c.remote)).toContainEqual(
+        expect.objectContaining({ name: 'server edit' }),
+      );
+      expect(await authors(p.remote.orm)).toEqual(['a@x:server edit']);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.each(PAIRS)('without REMOTE’s log $name', (kinds) => {
+  it('a row both sides created is first contact: LOCAL’s values are written (a documented limit)', async () => {
+    const p = await openPair(
+      kinds,
+      withSynchro({ entities: MODEL }, { remote: 'server', conflicts: 'manual' }),
+      withSynchro({ entities: MODEL }, { remote: null, capture: false }),
+    );
+    try {
+      await createAuthor(p.local.orm, 'office');
+      await createAuthor(p.remote.orm, 'server');
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1, conflicts: [] });
+      expect(await authors(p.remote.orm)).toEqual(['a@x:office']);
+    } finally {
+      await p.close();
+    }
+  });
+});
