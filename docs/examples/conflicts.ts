@@ -93,3 +93,26 @@ export async function createdOnBothSides(office: MikroORM, server: MikroORM) {
   const onServer = await server.em.fork().findOneOrFail(Price, { sku: 'B-7' });
   return { report, onServer };
 }
+
+/** The server deletes a synced SKU while the office changes it; returns the sync's report and what REMOTE holds. */
+export async function deletedOnRemote(office: MikroORM, server: MikroORM) {
+  const local = office.em.fork();
+  const price = local.create(Price, { sku: 'C-3', amount: 8, note: null });
+  await local.flush();
+  await synchronize(office, server);
+  const remote = server.em.fork();
+  remote.remove(await remote.findOneOrFail(Price, { sku: 'C-3' }));
+  await remote.flush();
+  price.amount = 9;
+  await local.flush();
+
+  // #region deleted-on-remote
+  // the server deleted SKU C-3; the office changed its amount meanwhile (Price: 'manual' on the office)
+  const report = await synchronize(office, server);
+  // report.conflicts: [{ entity: 'Price', key: ['C-3'], local: { amount: 9, … }, remote: {},
+  //                      resolution: 'pending' }]
+  // #endregion deleted-on-remote
+
+  const onServer = await server.em.fork().find(Price, { sku: 'C-3' });
+  return { report, onServer };
+}

@@ -11,14 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
 import { Author, Doc, MODEL } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
-
-const tick = () => new Promise((r) => setTimeout(r, 5));
-
-/** `email:name` of every author, by email. */
-async function authors(orm: MikroORM): Promise<string[]> {
-  const rows = await orm.em.fork().find(Author, {}, { orderBy: { email: 'asc' } });
-  return rows.map((a) => `${a.email}:${a.name}`);
-}
+import { authorNames, tick } from '../support/rows.js';
 
 async function createAuthor(orm: MikroORM, name: string, email = 'a@x'): Promise<void> {
   const em = orm.em.fork();
@@ -67,7 +60,7 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
           },
         ],
       });
-      expect(await authors(p.remote.orm)).toEqual(['a@x:server']);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:server']);
 
       // still pending on the next run, until a person decides
       expect((await synchronize(p.local.orm, p.remote.orm)).conflicts).toHaveLength(1);
@@ -78,7 +71,7 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
         updated: 1,
         conflicts: [expect.objectContaining({ key: ['a@x'], resolution: 'local' })],
       });
-      expect(await authors(p.remote.orm)).toEqual(['a@x:office']);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:office']);
       expect((await synchroStatus(p.local.orm, p.remote.orm)).conflicts).toBe(0);
     } finally {
       await p.close();
@@ -99,8 +92,8 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
           expect.objectContaining({ key: ['a@x'], resolution: last === 'office' ? 'local' : 'remote' }),
         ]);
         await synchronize(p.remote.orm, p.local.orm);
-        expect(await authors(p.remote.orm)).toEqual([`a@x:${last}`]);
-        expect(await authors(p.local.orm)).toEqual([`a@x:${last}`]);
+        expect(await authorNames(p.remote.orm)).toEqual([`a@x:${last}`]);
+        expect(await authorNames(p.local.orm)).toEqual([`a@x:${last}`]);
         expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
         expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ status: 'no-changes' });
       } finally {
@@ -135,7 +128,7 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
       await createAuthor(p.local.orm, 'office');
       await withoutSynchroLog(() => createAuthor(p.remote.orm, 'imported'));
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1, conflicts: [] });
-      expect(await authors(p.remote.orm)).toEqual(['a@x:office']);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:office']);
     } finally {
       await p.close();
     }
@@ -147,9 +140,9 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
       await receiveThenReplace(p);
       const report = await synchronize(p.local.orm, p.remote.orm);
       expect(report.conflicts).toEqual([]);
-      expect(await authors(p.remote.orm)).toEqual(['a@x:office']);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:office']);
       await synchronize(p.remote.orm, p.local.orm);
-      expect(await authors(p.local.orm)).toEqual(['a@x:office']);
+      expect(await authorNames(p.local.orm)).toEqual(['a@x:office']);
     } finally {
       await p.close();
     }
@@ -167,7 +160,7 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
       expect(report.conflicts.map((c) => c.remote)).toContainEqual(
         expect.objectContaining({ name: 'server edit' }),
       );
-      expect(await authors(p.remote.orm)).toEqual(['a@x:server edit']);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:server edit']);
     } finally {
       await p.close();
     }
@@ -185,7 +178,7 @@ describe.each(PAIRS)('without REMOTE’s log $name', (kinds) => {
       await createAuthor(p.local.orm, 'office');
       await createAuthor(p.remote.orm, 'server');
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1, conflicts: [] });
-      expect(await authors(p.remote.orm)).toEqual(['a@x:office']);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:office']);
     } finally {
       await p.close();
     }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   centralConfig,
   createdOnBothSides,
+  deletedOnRemote,
   example,
   mergePrices,
   officeConfig,
@@ -64,6 +65,27 @@ describe.each(PAIRS)('docs/conflicts.md, created on both sides $name', (kinds) =
         },
       ]);
       expect([onServer.amount, onServer.note]).toEqual([6, 'server']);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.each(PAIRS)('docs/conflicts.md, deleted on REMOTE $name', (kinds) => {
+  it('reports the change of a row REMOTE deleted as a pending conflict and does not create it again', async () => {
+    const p = await openPair(kinds, officeConfig({}), serverConfig({}));
+    try {
+      const { report, onServer } = await deletedOnRemote(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        {
+          entity: 'Price',
+          key: ['C-3'],
+          local: expect.objectContaining({ amount: 9 }),
+          remote: {},
+          resolution: 'pending',
+        },
+      ]);
+      expect(onServer).toEqual([]);
     } finally {
       await p.close();
     }

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
 import { Author, Book, Doc, MODEL, Tag } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
-
-const tick = () => new Promise((r) => setTimeout(r, 5));
+import { authorNames, tick } from '../support/rows.js';
 
 /** Both databases as a comparable snapshot (natural keys only, no ids). */
 async function snapshot(orm: TestPair['local']['orm']) {
@@ -79,12 +78,6 @@ describe.each(PAIRS)('two-way sync $name', (kinds) => {
   });
 });
 
-/** A database's authors as `email:name`, by email. */
-async function authorNames(orm: TestPair['local']['orm']): Promise<string[]> {
-  const authors = await orm.em.fork().find(Author, {}, { orderBy: { email: 'asc' } });
-  return authors.map((a) => `${a.email}:${a.name}`);
-}
-
 /** An office and a server that sync both ways, each leaving conflicts to a person. */
 const manualPair = (kinds: (typeof PAIRS)[number]) =>
   openPair(
@@ -154,7 +147,7 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
     },
   );
 
-  it('a row the server deleted while the office changed it comes back on the server, and both end equal', async () => {
+  it('a row the server deleted while the office changed it is a conflict both ways, and neither side loses it', async () => {
     const p = await manualPair(kinds);
     try {
       const office = p.local.orm.em.fork();
@@ -168,14 +161,20 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
       await tick();
       a.name = 'office';
       await office.flush();
-      // documented limit (docs/conflicts.md): the office's change creates the row again, without a conflict
-      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ created: 1, conflicts: [] });
-      // the server's delete of the old row then leaves the office's row alone
-      expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ deleted: 0, skipped: 1 });
+      // the office's change would create the row again over the server's delete (docs/conflicts.md)
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({
+        created: 0,
+        conflicts: [{ key: ['a@x'], remote: {}, resolution: 'pending' }],
+      });
+      // and the server's delete would remove the office's changed row
+      expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({
+        deleted: 0,
+        conflicts: [{ key: ['a@x'], local: {}, resolution: 'pending' }],
+      });
       expect(await authorNames(p.local.orm)).toEqual(['a@x:office', 'b@x:b']);
-      expect(await authorNames(p.remote.orm)).toEqual(['a@x:office', 'b@x:b']);
-      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
-      expect(await synchronize(p.remote.orm, p.local.orm)).toMatchObject({ status: 'no-changes' });
+      expect(await authorNames(p.remote.orm)).toEqual(['b@x:b']);
+      expect((await synchroStatus(p.local.orm, p.remote.orm)).conflicts).toBe(1);
+      expect((await synchroStatus(p.remote.orm, p.local.orm)).conflicts).toBe(1);
     } finally {
       await p.close();
     }
@@ -198,12 +197,15 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
       for (let round = 0; round < 2; round++) {
         const report = await synchronize(p.local.orm, p.remote.orm);
         expect(report.conflicts.map((c) => c.resolution)).toEqual(['pending']);
-        await synchronize(p.remote.orm, p.local.orm);
-        // the server's edit brought the row back to the office (docs/conflicts.md, Limits); nothing is deleted
-        expect(await authorNames(p.local.orm)).toEqual(['a@x:server']);
+        // the server's edit would create the row again over the office's delete: a conflict the other way
+        const back = await synchronize(p.remote.orm, p.local.orm);
+        expect(back.conflicts).toEqual([expect.objectContaining({ remote: {}, resolution: 'pending' })]);
+        // nothing is deleted, nothing is brought back
+        expect(await authorNames(p.local.orm)).toEqual([]);
         expect(await authorNames(p.remote.orm)).toEqual(['a@x:server']);
       }
       expect((await synchroStatus(p.local.orm, p.remote.orm)).pendingConflicts).toHaveLength(1);
+      expect((await synchroStatus(p.remote.orm, p.local.orm)).pendingConflicts).toHaveLength(1);
     } finally {
       await p.close();
     }

@@ -31,7 +31,14 @@ export class ConflictDetector {
     rows: { pkKey: string; remote: object; baseline: Baseline }[],
   ): Promise<Map<string, Detected>> {
     const method = detectionMethod(meta, this.remoteLogs);
-    const changes = this.remoteLogs ? await this.remoteChanges(meta, rows) : new Map();
+    const since = Math.min(...rows.map((r) => r.baseline.remoteLogId ?? Number.MAX_SAFE_INTEGER));
+    const changes = this.remoteLogs
+      ? await this.changesSince(
+          meta,
+          rows.map((r) => primaryKeyOf(r.remote)),
+          since,
+        )
+      : new Map<string, { id: number; at: Date }>();
     const found = new Map<string, Detected>();
     for (const { pkKey, remote, baseline } of rows) {
       const logged = changes.get(keyString(primaryKeyOf(remote)));
@@ -60,15 +67,17 @@ export class ConflictDetector {
   }
 
   /**
-   * REMOTE's own changes (not applied from this source) per row since the oldest baseline, in one query, for
-   * the batch's rows only (single-column keys; a composite key reads every change of the entity since then).
+   * The latest of REMOTE's own changes (not applied from this source) per row (by key string) after log id
+   * `since`, in one query, for the rows of `pks` only (single-column keys; a composite key reads every change of
+   * the entity since then). Empty when REMOTE keeps no log.
    */
-  private async remoteChanges(
+  async changesSince(
     meta: EntityMetadata,
-    rows: { remote: object; baseline: Baseline }[],
+    pks: readonly unknown[],
+    since: number,
   ): Promise<Map<string, { id: number; at: Date }>> {
-    const since = Math.min(...rows.map((r) => r.baseline.remoteLogId ?? Number.MAX_SAFE_INTEGER));
     const latest = new Map<string, { id: number; at: Date }>();
+    if (!this.remoteLogs || !pks.length) return latest;
     if (!Number.isFinite(since) || since === Number.MAX_SAFE_INTEGER) return latest;
     const changes = await this.tx.find(
       SynchroChange,
@@ -77,7 +86,7 @@ export class ConflictDetector {
         id: { $gt: since },
         // `<` or `>` rather than `<>`: each branch is a range of the (origin, id) index of `originIndex`
         $or: [{ origin: null }, { origin: { $lt: this.source } }, { origin: { $gt: this.source } }],
-        ...this.pkFilter(meta, rows),
+        ...this.pkFilter(meta, pks),
       },
       { disableIdentityMap: true, fields: ['id', 'pk', 'createdAt'] },
     );
@@ -90,14 +99,10 @@ export class ConflictDetector {
   }
 
   /** The log's `pk` among the rows' keys, so other rows' changes (other sites', REMOTE's own) stay in the database. */
-  private pkFilter(meta: EntityMetadata, rows: { remote: object }[]): object {
-    if (meta.compositePK || rows.length > MAX_PK_FILTER) return {};
+  private pkFilter(meta: EntityMetadata, pks: readonly unknown[]): object {
+    if (meta.compositePK || pks.length > MAX_PK_FILTER) return {};
     const pk = metadataOf(this.tx, SynchroChange).properties.pk;
-    return jsonKeyListWhere(
-      this.tx,
-      pk,
-      rows.map((r) => primaryKeyOf(r.remote)),
-    );
+    return jsonKeyListWhere(this.tx, pk, [...pks]);
   }
 }
 

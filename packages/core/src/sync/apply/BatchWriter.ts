@@ -338,6 +338,49 @@ export class BatchWriter {
   }
 
   /**
+   * Rows LOCAL changed (not created) whose REMOTE row, recorded by a reference, REMOTE has deleted since: writing
+   * them would create the row again over REMOTE's delete, so each is a conflict (with no REMOTE values). Not a
+   * row that another row of the batch points at or holds in a collection: that one is created again as any
+   * missing target is, since the rows pointing at it need it.
+   */
+  private deletedOnRemote(entity: string, byPk: Map<string, Upsert>): Upsert[] {
+    const vanished = this.resolver.vanished.get(entity);
+    if (!vanished?.size) return [];
+    const gone = [...byPk.values()].filter(
+      (u) => !u.resolved.remote && vanished.has(u.pkKey) && u.changes?.rowChanged && !u.changes.created,
+    );
+    if (!gone.length) return gone;
+    const pointed = new Set<object>();
+    for (const other of this.plan.upserts.values()) {
+      for (const u of other.values()) {
+        for (const target of this.targetsOf(u)) pointed.add(target);
+        for (const prop of u.links) for (const item of itemsOf(u, prop)) pointed.add(item);
+      }
+    }
+    return gone.filter((u) => !pointed.has(u.local));
+  }
+
+  /** When REMOTE deleted each row of {@link deletedOnRemote}, from REMOTE's log where it keeps one. */
+  private async deletedSince(
+    entity: string,
+    remoteMeta: EntityMetadata,
+    rows: Upsert[],
+  ): Promise<Map<string, Detected>> {
+    const detected = new Map<string, Detected>();
+    if (!rows.length) return detected;
+    const vanished = this.resolver.vanished.get(entity)!;
+    const baselines = this.resolver.baselines.get(entity);
+    const since = Math.min(...rows.map((u) => baselines?.get(u.pkKey)?.remoteLogId ?? 0));
+    const remotePks = rows.map((u) => vanished.get(u.pkKey));
+    const logged = await this.#detector.changesSince(remoteMeta, remotePks, since);
+    rows.forEach((u, i) => {
+      const last = logged.get(keyString(remotePks[i]));
+      detected.set(u.pkKey, { remoteChangedAt: last?.at ?? null, remoteLogId: last?.id ?? null });
+    });
+    return detected;
+  }
+
+  /**
    * Detects REMOTE changes since the last sync on rows about to be updated, and applies the conflict policy
    * (or a resolution stored by `resolveConflict()`): write LOCAL values, keep REMOTE's, write merged values,
    * or leave the row pending for a person.
@@ -348,13 +391,14 @@ export class BatchWriter {
         (u) => (u.resolved.by === 'reference' || u.resolved.by === 'origin') && u.changes?.rowChanged,
       );
       const created = [...byPk.values()].filter((u) => this.createdOnBothSides(u));
-      const rows = [...tracked, ...created];
+      const gone = this.deletedOnRemote(entity, byPk);
+      const rows = [...tracked, ...created, ...gone];
       const baselines = this.resolver.baselines.get(entity);
       const candidates = tracked.flatMap((u) => {
         const baseline = baselines?.get(u.pkKey);
         return baseline ? [{ pkKey: u.pkKey, remote: u.resolved.remote!, baseline }] : [];
       });
-      if (!candidates.length && !created.length) continue;
+      if (!candidates.length && !created.length && !gone.length) continue;
       const remoteMeta = rows[0]!.remoteMeta;
       const detected = candidates.length
         ? await this.unseen(
@@ -364,6 +408,7 @@ export class BatchWriter {
           )
         : new Map<string, Detected>();
       for (const [pkKey, d] of await this.madeOnRemote(entity, remoteMeta, created)) detected.set(pkKey, d);
+      for (const [pkKey, d] of await this.deletedSince(entity, remoteMeta, gone)) detected.set(pkKey, d);
       if (!detected.size) continue;
       const conflicting = rows.filter((u) => detected.has(u.pkKey));
       const keys = await this.resolver.keysOf(
@@ -377,7 +422,8 @@ export class BatchWriter {
           entity,
           key: keys[i],
           local: syncedValues(upsert.meta, upsert.local),
-          remote: syncedValues(remoteMeta, upsert.resolved.remote!),
+          // a row REMOTE deleted has no values there (as a LOCAL delete has none in `local`)
+          remote: upsert.resolved.remote ? syncedValues(remoteMeta, upsert.resolved.remote) : {},
           resolution: 'pending',
         };
         const settled = applicableResolution(stored.get(upsert.pkKey), conflict, this.ctx.skipped(entity));

@@ -100,6 +100,11 @@ export class RemoteResolver {
    * only these need an upsert when the references are written; every other key gets a plain INSERT.
    */
   readonly referenced = new Map<string, Set<string>>();
+  /**
+   * Per entity, LOCAL keys of changed rows whose REMOTE row, recorded by a reference (or LOCAL's reference of a
+   * row received from REMOTE), no longer exists: REMOTE deleted it since the last sync. Value: its REMOTE key.
+   */
+  readonly vanished = new Map<string, Map<string, unknown>>();
 
   constructor(
     private readonly local: EntityManager,
@@ -133,6 +138,7 @@ export class RemoteResolver {
       const pkKey = byRemotePk.get(keyString(primaryKeyOf(remote)));
       if (pkKey) result.set(pkKey, { remote, by: 'reference' });
     }
+    this.noteVanished(localMeta.className, refs, result, keyOnly);
 
     let missing = [...rows.keys()].filter((k) => !result.has(k));
     if (missing.length) {
@@ -144,6 +150,7 @@ export class RemoteResolver {
         const pkKey = byOrigin.get(keyString(primaryKeyOf(remote)));
         if (pkKey) result.set(pkKey, { remote, by: 'origin' });
       }
+      this.noteVanished(localMeta.className, origins, result, keyOnly);
       missing = missing.filter((k) => !result.has(k));
     }
     const definition = missing.length ? resolveNaturalKey(localMeta, this.keys) : null;
@@ -247,6 +254,19 @@ export class RemoteResolver {
     }
     for (const pkKey of rows.keys()) if (!result.has(pkKey)) result.set(pkKey, { remote: null });
     return result;
+  }
+
+  /** Records the rows of `recorded` (LOCAL key → REMOTE key) whose REMOTE row was not found: see {@link vanished}. */
+  private noteVanished(
+    entity: string,
+    recorded: Map<string, unknown>,
+    found: Map<string, Resolved>,
+    keyOnly: ReadonlySet<string>,
+  ): void {
+    for (const [pkKey, remotePk] of recorded) {
+      if (found.has(pkKey) || keyOnly.has(pkKey)) continue;
+      entryOf(this.vanished, entity, () => new Map<string, unknown>()).set(pkKey, remotePk);
+    }
   }
 
   /**
