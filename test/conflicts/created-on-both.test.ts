@@ -9,9 +9,16 @@ import {
 } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
-import { Author, Doc, MODEL } from '../support/model.js';
+import { Author, Book, Doc, MODEL } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
 import { authorNames, tick } from '../support/rows.js';
+
+async function renameOn(orm: MikroORM, name: string): Promise<void> {
+  const em = orm.em.fork();
+  (await em.findOneOrFail(Author, { email: 'a@x' })).name = name;
+  await em.flush();
+  await tick();
+}
 
 async function createAuthor(orm: MikroORM, name: string, email = 'a@x'): Promise<void> {
   const em = orm.em.fork();
@@ -129,6 +136,106 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
       await withoutSynchroLog(() => createAuthor(p.remote.orm, 'imported'));
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1, conflicts: [] });
       expect(await authorNames(p.remote.orm)).toEqual(['a@x:office']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('is no conflict when both sides hold the same values (the same data loaded on both, logged)', async () => {
+    const p = await pair('manual');
+    try {
+      await createAuthor(p.local.orm, 'same');
+      await createAuthor(p.remote.orm, 'same');
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report).toMatchObject({ status: 'synced', created: 0, updated: 0, conflicts: [] });
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:same']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('is no conflict for a row deleted and made again with its key at LOCAL, over a REMOTE edit LOCAL already overwrote', async () => {
+    const p = await pair('manual');
+    try {
+      await createAuthor(p.local.orm, 'v1');
+      await synchronize(p.local.orm, p.remote.orm);
+      // the server edits the row; the office's later edit is a conflict a person decides for the office
+      await renameOn(p.remote.orm, 'server');
+      await renameOn(p.local.orm, 'office');
+      await synchronize(p.local.orm, p.remote.orm);
+      const stored = await p.local.orm.em.fork().findOneOrFail(SynchroConflict, { entity: 'Author' });
+      await resolveConflict(p.local.orm, stored.id, 'local');
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1 });
+      // the office replaces its row by a new one with the same key, in one batch
+      const office = p.local.orm.em.fork();
+      office.remove(await office.findOneOrFail(Author, { email: 'a@x' }));
+      office.create(Author, { email: 'a@x', name: 'new' });
+      await office.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report).toMatchObject({ status: 'synced', conflicts: [] });
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:new']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('stays pending when a row pointing at it is synced meanwhile (a run of other entities only)', async () => {
+    const p = await pair('manual');
+    try {
+      await createAuthor(p.local.orm, 'office');
+      await createAuthor(p.remote.orm, 'server');
+      expect((await synchronize(p.local.orm, p.remote.orm)).conflicts).toHaveLength(1);
+      // a book of that author is synced on its own while the author's conflict waits: the author is matched
+      // by its key on REMOTE
+      const office = p.local.orm.em.fork();
+      office.create(Book, {
+        title: 'T',
+        author: await office.findOneOrFail(Author, { email: 'a@x' }),
+        price: 1,
+      });
+      await office.flush();
+      expect(await synchronize(p.local.orm, p.remote.orm, { entities: ['Book'] })).toMatchObject({
+        created: 1,
+      });
+      // the author's own change is still a conflict, and the server keeps its values
+      for (let run = 0; run < 2; run++) {
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.conflicts).toEqual([expect.objectContaining({ key: ['a@x'], resolution: 'pending' })]);
+      }
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:server']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('stays pending both ways when the other side sends a row pointing at it', async () => {
+    const p = await pair('manual');
+    try {
+      await createAuthor(p.local.orm, 'office');
+      const server = p.remote.orm.em.fork();
+      server.create(Book, {
+        title: 'T',
+        author: server.create(Author, { email: 'a@x', name: 'server' }),
+        price: 1,
+      });
+      await server.flush();
+      expect((await synchronize(p.local.orm, p.remote.orm)).conflicts).toHaveLength(1);
+      // the server's author is a conflict at the office too; its book, in a batch of its own, points at it
+      const back = await synchronize(p.remote.orm, p.local.orm, { batchSize: 1 });
+      expect(back).toMatchObject({
+        created: 1,
+        conflicts: [expect.objectContaining({ resolution: 'pending' })],
+      });
+      for (let run = 0; run < 2; run++) {
+        expect((await synchronize(p.local.orm, p.remote.orm)).conflicts).toEqual([
+          expect.objectContaining({ key: ['a@x'], resolution: 'pending' }),
+        ]);
+        expect((await synchronize(p.remote.orm, p.local.orm)).conflicts).toEqual([
+          expect.objectContaining({ key: ['a@x'], resolution: 'pending' }),
+        ]);
+      }
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:server']);
+      expect(await authorNames(p.local.orm)).toEqual(['a@x:office']);
     } finally {
       await p.close();
     }

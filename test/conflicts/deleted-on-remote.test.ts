@@ -5,11 +5,12 @@ import {
   SynchroConflict,
   synchronize,
   synchroStatus,
+  withoutSynchroLog,
   withSynchro,
 } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
-import { Author, Book, MODEL } from '../support/model.js';
+import { Author, Book, MODEL, Tag } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
 import { authorNames, tick } from '../support/rows.js';
 
@@ -93,6 +94,54 @@ describe.each(PAIRS)('a row REMOTE deleted and LOCAL changed $name', (kinds) => 
     }
   });
 
+  it('is a conflict when LOCAL changed only its many-to-many collection', async () => {
+    const p = await syncedPair(kinds, 'manual');
+    try {
+      const office = p.local.orm.em.fork();
+      const book = office.create(Book, {
+        title: 'T',
+        author: await office.findOneOrFail(Author, { email: 'a@x' }),
+        price: 1,
+      });
+      await office.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const server = p.remote.orm.em.fork();
+      server.remove(await server.findOneOrFail(Book, { title: 'T' }));
+      await server.flush();
+      book.tags.add(office.create(Tag, { name: 'new' }));
+      await office.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Book', remote: {}, resolution: 'pending' }),
+      ]);
+      expect(await p.remote.orm.em.fork().count(Book, {})).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('is a conflict with the new row when REMOTE made another row with the key after deleting it', async () => {
+    const p = await syncedPair(kinds, 'manual');
+    try {
+      await deleteAuthor(p.remote.orm);
+      const server = p.remote.orm.em.fork();
+      server.create(Author, { email: 'a@x', name: 'server new' });
+      await server.flush();
+      await renameAuthor(p.local.orm, 'office');
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({
+          key: ['a@x'],
+          remote: expect.objectContaining({ name: 'server new' }),
+          resolution: 'pending',
+        }),
+      ]);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:server new', 'b@x:b']);
+    } finally {
+      await p.close();
+    }
+  });
+
   it("deciding for REMOTE keeps the delete; LOCAL's next change asks again", async () => {
     const p = await syncedPair(kinds, 'manual');
     try {
@@ -123,6 +172,22 @@ describe.each(PAIRS)('a row REMOTE deleted and LOCAL changed $name', (kinds) => 
       const report = await synchronize(p.local.orm, p.remote.orm);
       expect(report.conflicts).toEqual([expect.objectContaining({ remote: {}, resolution })]);
       expect(await authorNames(p.remote.orm)).toEqual(expected);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('under newer-wins a delete REMOTE did not log wins, even after a logged edit older than the change', async () => {
+    const p = await syncedPair(kinds, 'newer-wins');
+    try {
+      await renameAuthor(p.remote.orm, 'server');
+      await tick();
+      await withoutSynchroLog(() => deleteAuthor(p.remote.orm));
+      await tick();
+      await renameAuthor(p.local.orm, 'office');
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([expect.objectContaining({ remote: {}, resolution: 'remote' })]);
+      expect(await authorNames(p.remote.orm)).toEqual(['b@x:b']);
     } finally {
       await p.close();
     }

@@ -1,5 +1,5 @@
 import type { EntityManager, EntityMetadata } from '@mikro-orm/core';
-import { SynchroChange } from '../log/entities.js';
+import { type SynchroAction, SynchroChange } from '../log/entities.js';
 import { metadataOf } from '../natural-keys/metadataOf.js';
 import { jsonKeyListWhere } from '../sync/resolve/pkWhere.js';
 import { keyString, primaryKeyOf } from '../util/primaryKey.js';
@@ -68,13 +68,15 @@ export class ConflictDetector {
 
   /**
    * The latest of REMOTE's own changes (not applied from this source) per row (by key string) after log id
-   * `since`, in one query, for the rows of `pks` only (single-column keys; a composite key reads every change of
-   * the entity since then). Empty when REMOTE keeps no log.
+   * `since`, of one `action` when given, in one query, for the rows of `pks` only (single-column keys; a
+   * composite key reads every change of the entity since then). Empty when REMOTE keeps no log.
    */
   async changesSince(
     meta: EntityMetadata,
     pks: readonly unknown[],
     since: number,
+    /** Only changes of this kind. */
+    action?: SynchroAction,
   ): Promise<Map<string, { id: number; at: Date }>> {
     const latest = new Map<string, { id: number; at: Date }>();
     if (!this.remoteLogs || !pks.length) return latest;
@@ -84,6 +86,7 @@ export class ConflictDetector {
       {
         entity: meta.className,
         id: { $gt: since },
+        ...(action ? { action } : {}),
         // `<` or `>` rather than `<>`: each branch is a range of the (origin, id) index of `originIndex`
         $or: [{ origin: null }, { origin: { $lt: this.source } }, { origin: { $gt: this.source } }],
         ...this.pkFilter(meta, pks),

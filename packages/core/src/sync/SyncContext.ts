@@ -15,6 +15,15 @@ import type { SyncReport } from './SyncReport.js';
 /** Rows with a stored decision whose keys a run keeps to skip lookups (beyond that, every batch looks up). */
 const DECIDED_ROWS_KEPT = 10_000;
 
+/** Stored conflicts' statuses: decided by a person, or waiting for one. */
+const DECIDED = ['local', 'remote'] as const;
+const PENDING = ['pending'] as const;
+
+type ConflictStatus = 'local' | 'remote' | 'pending';
+
+/** Rows with a stored conflict per entity; `'many'`: too many to keep, look them up; null: none. */
+type StoredRows = Map<string, Set<string>> | 'many' | null;
+
 /** @internal Rows one batch wrote (or would write). */
 export interface BatchCounts {
   created: number;
@@ -42,7 +51,8 @@ export class SyncContext {
   readonly #remote = new Map<string, EntityMetadata>();
   #order?: Map<string, number>;
   #cycles?: Set<string>;
-  #decided?: Promise<Map<string, Set<string>> | 'many' | null>;
+  /** Rows of stored conflicts per status list (see {@link storedRows}), read once per run. */
+  readonly #stored = new Map<string, Promise<StoredRows>>();
   /** The report's conflicts by entity and LOCAL key, and back. */
   readonly #reported = new Map<string, SyncConflict>();
   readonly #reportedKeys = new WeakMap<SyncConflict, string>();
@@ -116,26 +126,26 @@ export class SyncContext {
    */
   async storedResolutions(entity: string, localPks: string[]): Promise<Map<string, StoredResolution>> {
     const found = new Map<string, StoredResolution>();
-    const decided = await this.decidedRows();
-    if (decided === null) return found;
-    const keys = decided === 'many' ? localPks : localPks.filter((k) => decided.get(entity)?.has(k));
-    if (!keys.length) return found;
-    const remote = this.localRuntime.options.remote ?? '';
-    const em = this.localEm.fork({ clear: true });
-    for (const chunk of chunkByParameters(em.getPlatform(), keys, 1)) {
-      const rows = await em.find(
-        SynchroConflict,
-        { remote, entity, localPk: { $in: chunk }, status: { $in: ['local', 'remote'] } },
-        { disableIdentityMap: true },
-      );
-      for (const r of rows) {
-        found.set(r.localPk, {
-          status: r.status as 'local' | 'remote',
-          local: r.local,
-          remote: r.remoteValues,
-        });
-      }
+    for (const r of await this.storedConflicts(entity, localPks, DECIDED)) {
+      found.set(r.localPk, {
+        status: r.status as 'local' | 'remote',
+        local: r.local,
+        remote: r.remoteValues,
+      });
     }
+    return found;
+  }
+
+  /**
+   * Of `localPks`, the rows whose conflict waits for a person: left pending earlier in this run, or stored as
+   * pending by an earlier run. Which rows are stored pending is read once per run.
+   */
+  async pendingAmong(entity: string, localPks: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const localPk of localPks) {
+      if (this.#reported.get(rowKey({ entity, localPk }))?.resolution === 'pending') found.add(localPk);
+    }
+    for (const r of await this.storedConflicts(entity, localPks, PENDING)) found.add(r.localPk);
     return found;
   }
 
@@ -144,33 +154,58 @@ export class SyncContext {
    * (a decision made while the run is under way applies from the next run).
    */
   async hasResolutions(): Promise<boolean> {
-    return (await this.decidedRows()) !== null;
+    return (await this.storedRows(DECIDED)) !== null;
+  }
+
+  /** The stored conflicts of these rows with one of `statuses` (a query only for rows {@link storedRows} holds). */
+  private async storedConflicts(entity: string, localPks: string[], statuses: readonly ConflictStatus[]) {
+    const known = await this.storedRows(statuses);
+    if (known === null) return [];
+    const keys = known === 'many' ? localPks : localPks.filter((k) => known.get(entity)?.has(k));
+    const remote = this.localRuntime.options.remote ?? '';
+    const em = this.localEm.fork({ clear: true });
+    const found = [];
+    for (const chunk of keys.length ? chunkByParameters(em.getPlatform(), keys, 1) : []) {
+      found.push(
+        ...(await em.find(
+          SynchroConflict,
+          { remote, entity, localPk: { $in: chunk }, status: { $in: [...statuses] } },
+          { disableIdentityMap: true },
+        )),
+      );
+    }
+    return found;
   }
 
   /**
-   * The rows with a stored decision, per entity, as the run starts: null when there are none, `'many'` above
-   * {@link DECIDED_ROWS_KEPT} (then every batch looks its changed rows up).
+   * The rows with a stored conflict of one of `statuses`, per entity, as the run starts: null when there are
+   * none, `'many'` above {@link DECIDED_ROWS_KEPT} (then every batch looks its rows up).
    */
-  private decidedRows(): Promise<Map<string, Set<string>> | 'many' | null> {
-    this.#decided ??= this.localEm
-      .fork({ clear: true })
-      .find(
-        SynchroConflict,
-        { remote: this.localRuntime.options.remote ?? '', status: { $in: ['local', 'remote'] } },
-        { fields: ['entity', 'localPk'], limit: DECIDED_ROWS_KEPT + 1, disableIdentityMap: true },
-      )
-      .then((rows) => {
-        if (rows.length === 0) return null;
-        if (rows.length > DECIDED_ROWS_KEPT) return 'many';
-        const byEntity = new Map<string, Set<string>>();
-        for (const r of rows) {
-          const keys = byEntity.get(r.entity) ?? new Set<string>();
-          byEntity.set(r.entity, keys);
-          keys.add(r.localPk);
-        }
-        return byEntity;
-      });
-    return this.#decided;
+  private storedRows(statuses: readonly ConflictStatus[]): Promise<StoredRows> {
+    const cacheKey = statuses.join();
+    let rows = this.#stored.get(cacheKey);
+    if (!rows) {
+      rows = this.localEm
+        .fork({ clear: true })
+        .find(
+          SynchroConflict,
+          { remote: this.localRuntime.options.remote ?? '', status: { $in: [...statuses] } },
+          { fields: ['entity', 'localPk'], limit: DECIDED_ROWS_KEPT + 1, disableIdentityMap: true },
+        )
+        .then((found) => {
+          if (found.length === 0) return null;
+          if (found.length > DECIDED_ROWS_KEPT) return 'many';
+          const byEntity = new Map<string, Set<string>>();
+          for (const r of found) {
+            const keys = byEntity.get(r.entity) ?? new Set<string>();
+            byEntity.set(r.entity, keys);
+            keys.add(r.localPk);
+          }
+          return byEntity;
+        });
+      this.#stored.set(cacheKey, rows);
+    }
+    return rows;
   }
 
   /** The write path of an entity (option, else the unit of work when REMOTE observes it, else bulk). */

@@ -297,39 +297,46 @@ export class BatchWriter {
    * same key itself, or received it from another site, while the two were apart.
    */
   private createdOnBothSides(upsert: Upsert): boolean {
-    return (
-      this.#detector.remoteLogs &&
-      !!upsert.changes?.created &&
-      !upsert.meta.compositePK &&
-      (upsert.resolved.by === 'natural-key' || upsert.resolved.by === 'primary-key')
-    );
+    const changes = upsert.changes;
+    if (!this.#detector.remoteLogs || !changes?.rowChanged || upsert.meta.compositePK) return false;
+    if (upsert.resolved.by !== 'natural-key' && upsert.resolved.by !== 'primary-key') return false;
+    // a row REMOTE deleted (see deletedOnRemote) whose key another REMOTE row holds now: REMOTE made that one
+    return changes.created || !!this.resolver.vanished.get(upsert.meta.className)?.has(upsert.pkKey);
   }
 
   /**
    * Of the rows {@link createdOnBothSides}, those REMOTE's log shows a change of that was not applied from this
-   * source (REMOTE's own create or edit, or another site's): writing LOCAL's values would silently replace them.
-   * In two-way sync a REMOTE row LOCAL received, with every change of it up to what LOCAL has applied, was seen
-   * by LOCAL (which then made a row of its own with that key): no conflict.
+   * source (REMOTE's own create or edit, or another site's) and that LOCAL's values would change: writing them
+   * would silently replace REMOTE's. Not a conflict:
+   * - a row holding LOCAL's values already (both sides loaded the same data);
+   * - a REMOTE row this source synced before (another LOCAL row's reference points at it, e.g. a row deleted and
+   *   made again with the same key in one batch), unless REMOTE changed it after that reference's baseline;
+   * - in two-way sync, a REMOTE row LOCAL received, with every change of it up to what LOCAL has applied of
+   *   REMOTE's log: LOCAL saw it, then made its own row with that key.
    */
   private async madeOnRemote(
     entity: string,
     remoteMeta: EntityMetadata,
     rows: Upsert[],
   ): Promise<Map<string, Detected>> {
-    if (!rows.length) return new Map();
+    const differing = rows.filter((u) => this.changesRemote(u));
+    if (!differing.length) return new Map();
     const everything = { remoteVersion: null, remoteHash: null, remoteLogId: 0 };
     const detected = await this.#detector.detect(
       remoteMeta,
-      rows.map((u) => ({ pkKey: u.pkKey, remote: u.resolved.remote!, baseline: everything })),
+      differing.map((u) => ({ pkKey: u.pkKey, remote: u.resolved.remote!, baseline: everything })),
     );
     if (!detected.size) return detected;
+    const remoteOf = new Map(differing.map((u) => [u.pkKey, primaryKeyOf(u.resolved.remote!)]));
+    const remotePks = () => [...detected.keys()].map((pkKey) => remoteOf.get(pkKey));
+    const synced = await this.resolver.baselinesOfRemoteRows(entity, remotePks());
+    for (const [pkKey, d] of detected) {
+      const since = synced.get(keyString(remoteOf.get(pkKey)));
+      if (since !== undefined && d.remoteLogId !== null && d.remoteLogId <= since) detected.delete(pkKey);
+    }
     const upTo = await this.resolver.appliedFromRemote();
-    if (upTo === null) return detected;
-    const remoteOf = new Map(rows.map((u) => [u.pkKey, primaryKeyOf(u.resolved.remote!)]));
-    const received = await this.resolver.receivedRows(
-      entity,
-      [...detected.keys()].map((pkKey) => remoteOf.get(pkKey)),
-    );
+    if (upTo === null || !detected.size) return detected;
+    const received = await this.resolver.receivedRows(entity, remotePks());
     for (const [pkKey, d] of detected) {
       const seen = d.remoteLogId !== null && d.remoteLogId <= upTo;
       if (seen && received.has(keyString(remoteOf.get(pkKey)))) detected.delete(pkKey);
@@ -337,9 +344,26 @@ export class BatchWriter {
     return detected;
   }
 
+  /** Whether writing a row found on REMOTE would change it: a value or a relation differs from REMOTE's. */
+  private changesRemote(upsert: Upsert): boolean {
+    if (Object.keys(this.valuesOf(upsert)).length) return true;
+    const remote = upsert.resolved.remote!;
+    for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
+      if (kind !== 'relation') continue;
+      const target = relationTarget(upsert.local, prop);
+      const wanted = target ? this.plan.remoteOf(target) : null;
+      const current = relationTarget(remote, upsert.remoteMeta.properties[prop.name as never] ?? prop);
+      if (!wanted !== !current) return true;
+      if (wanted && current && keyString(primaryKeyOf(wanted)) !== keyString(primaryKeyOf(current)))
+        return true;
+    }
+    return false;
+  }
+
   /**
-   * Rows LOCAL changed (not created) whose REMOTE row, recorded by a reference, REMOTE has deleted since: writing
-   * them would create the row again over REMOTE's delete, so each is a conflict (with no REMOTE values). Not a
+   * Rows LOCAL changed (not created; values or collections) whose REMOTE row, recorded by a reference, REMOTE has
+   * deleted since: writing them would create the row again over REMOTE's delete, so each is a conflict (with no
+   * REMOTE values). Not a
    * row that another row of the batch points at or holds in a collection: that one is created again as any
    * missing target is, since the rows pointing at it need it.
    */
@@ -347,7 +371,7 @@ export class BatchWriter {
     const vanished = this.resolver.vanished.get(entity);
     if (!vanished?.size) return [];
     const gone = [...byPk.values()].filter(
-      (u) => !u.resolved.remote && vanished.has(u.pkKey) && u.changes?.rowChanged && !u.changes.created,
+      (u) => !u.resolved.remote && vanished.has(u.pkKey) && !!u.changes && !u.changes.created,
     );
     if (!gone.length) return gone;
     const pointed = new Set<object>();
@@ -370,12 +394,19 @@ export class BatchWriter {
     if (!rows.length) return detected;
     const vanished = this.resolver.vanished.get(entity)!;
     const baselines = this.resolver.baselines.get(entity);
-    const since = Math.min(...rows.map((u) => baselines?.get(u.pkKey)?.remoteLogId ?? 0));
+    const sinceOf = (u: Upsert) => baselines?.get(u.pkKey)?.remoteLogId ?? 0;
     const remotePks = rows.map((u) => vanished.get(u.pkKey));
-    const logged = await this.#detector.changesSince(remoteMeta, remotePks, since);
+    const logged = await this.#detector.changesSince(
+      remoteMeta,
+      remotePks,
+      Math.min(...rows.map(sinceOf)),
+      'delete',
+    );
     rows.forEach((u, i) => {
       const last = logged.get(keyString(remotePks[i]));
-      detected.set(u.pkKey, { remoteChangedAt: last?.at ?? null, remoteLogId: last?.id ?? null });
+      // a delete REMOTE did not log has no time: the conflict then has none to compare (REMOTE wins newer-wins)
+      const deleted = last && last.id > sinceOf(u) ? last : null;
+      detected.set(u.pkKey, { remoteChangedAt: deleted?.at ?? null, remoteLogId: deleted?.id ?? null });
     });
     return detected;
   }
@@ -774,6 +805,22 @@ export class BatchWriter {
     this.#counts.forgotten.push(...this.#deletedRefs);
   }
 
+  /**
+   * Rows only pointed at that were matched on REMOTE by natural key (or primary key) while their own conflict
+   * waits for a person, such as a row both sides created: recording a reference for them would make its pending
+   * changes look synced against REMOTE's current values on the next run, and bypass the conflict.
+   */
+  private async heldFirstContacts(): Promise<Map<string, Set<string>>> {
+    const held = new Map<string, Set<string>>();
+    for (const [entity, byPk] of this.plan.upserts) {
+      const matched = [...byPk.values()]
+        .filter((u) => u.ensureOnly && (u.resolved.by === 'natural-key' || u.resolved.by === 'primary-key'))
+        .map((u) => u.pkKey);
+      if (matched.length) held.set(entity, await this.ctx.pendingAmong(entity, matched));
+    }
+    return held;
+  }
+
   /** Records LOCAL → REMOTE keys of every row written or matched, and forgets those of deleted rows. */
   private async writeReferences(): Promise<void> {
     const rows: {
@@ -787,9 +834,11 @@ export class BatchWriter {
     }[] = [];
     const logId = await this.#detector.logPosition();
     const hashed = await this.reloadForHash();
+    const held = await this.heldFirstContacts();
     for (const byPk of this.plan.upserts.values()) {
       for (const u of byPk.values()) {
         if (!u.resolved.remote || u.decision === 'pending') continue;
+        if (held.get(u.meta.className)?.has(u.pkKey)) continue;
         // A row matched by reference (or through LOCAL's references, as received from REMOTE) and not written
         // keeps its baseline: nothing was confirmed.
         // A row decided for REMOTE confirms REMOTE's values as the new baseline.

@@ -548,6 +548,30 @@ export class RemoteResolver {
     return found;
   }
 
+  /**
+   * Of `remotePks` (REMOTE rows of `entity`), those a reference of this source points at, with the highest log
+   * baseline among those references (-1 where none is recorded): REMOTE rows this source wrote or matched before.
+   */
+  async baselinesOfRemoteRows(entity: string, remotePks: readonly unknown[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    const refMeta = metadataOf(this.tx, SynchroReference);
+    const remotePk = refMeta.properties.remotePk;
+    const platform = this.tx.getPlatform();
+    for (const chunk of chunkByParameters(platform, [...remotePks], 1)) {
+      const rows = (await sqlEm(this.tx)
+        .createQueryBuilder(SynchroReference)
+        .select(['remotePk', 'remoteLogId'])
+        .where({ source: this.source, entity, ...jsonKeyListWhere(this.tx, remotePk, chunk) } as never)
+        .execute('all', true)) as { remotePk: unknown; remoteLogId: number | string | null }[];
+      for (const row of rows) {
+        const key = keyString(remotePk.customType!.convertToJSValue(row.remotePk, platform));
+        const since = row.remoteLogId == null ? -1 : Number(row.remoteLogId);
+        found.set(key, Math.max(found.get(key) ?? -1, since));
+      }
+    }
+    return found;
+  }
+
   private baselinesOf(entity: string): Map<string, Baseline> {
     return entryOf(this.baselines, entity, () => new Map<string, Baseline>());
   }
