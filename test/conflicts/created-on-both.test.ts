@@ -9,7 +9,7 @@ import {
 } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
-import { Author, Book, Doc, MODEL } from '../support/model.js';
+import { Author, Book, Category, Doc, MODEL, Tag } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
 import { authorNames, tick } from '../support/rows.js';
 
@@ -18,6 +18,12 @@ async function renameOn(orm: MikroORM, name: string): Promise<void> {
   (await em.findOneOrFail(Author, { email: 'a@x' })).name = name;
   await em.flush();
   await tick();
+}
+
+/** A person decides the stored conflict of the author a@x. */
+async function decideAuthorConflict(p: TestPair, decision: 'local' | 'remote'): Promise<void> {
+  const stored = await p.local.orm.em.fork().findOneOrFail(SynchroConflict, { entity: 'Author' });
+  await resolveConflict(p.local.orm, stored.id, decision);
 }
 
 async function createAuthor(orm: MikroORM, name: string, email = 'a@x'): Promise<void> {
@@ -71,8 +77,7 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
 
       // still pending on the next run, until a person decides
       expect((await synchronize(p.local.orm, p.remote.orm)).conflicts).toHaveLength(1);
-      const stored = await p.local.orm.em.fork().findOneOrFail(SynchroConflict, { entity: 'Author' });
-      await resolveConflict(p.local.orm, stored.id, 'local');
+      await decideAuthorConflict(p, 'local');
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({
         status: 'synced',
         updated: 1,
@@ -163,8 +168,7 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
       await renameOn(p.remote.orm, 'server');
       await renameOn(p.local.orm, 'office');
       await synchronize(p.local.orm, p.remote.orm);
-      const stored = await p.local.orm.em.fork().findOneOrFail(SynchroConflict, { entity: 'Author' });
-      await resolveConflict(p.local.orm, stored.id, 'local');
+      await decideAuthorConflict(p, 'local');
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1 });
       // the office replaces its row by a new one with the same key, in one batch
       const office = p.local.orm.em.fork();
@@ -236,6 +240,75 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
       }
       expect(await authorNames(p.remote.orm)).toEqual(['a@x:server']);
       expect(await authorNames(p.local.orm)).toEqual(['a@x:office']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('is a conflict when only the many-to-many collection differs (collections are not compared)', async () => {
+    const p = await pair('manual');
+    try {
+      for (const [orm, tag] of [
+        [p.local.orm, 'office tag'],
+        [p.remote.orm, 'server tag'],
+      ] as const) {
+        const em = orm.em.fork();
+        const author = em.create(Author, { email: 'a@x', name: 'same' });
+        em.create(Book, { title: 'T', author, price: 1 }).tags.add(em.create(Tag, { name: tag }));
+        await em.flush();
+      }
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Book', key: [['a@x'], 'T'], resolution: 'pending' }),
+      ]);
+      const book = await p.remote.orm.em.fork().findOneOrFail(Book, { title: 'T' }, { populate: ['tags'] });
+      expect(book.tags.getItems().map((t) => t.name)).toEqual(['server tag']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('is a conflict when LOCAL points at a row new to REMOTE where REMOTE points at none', async () => {
+    const p = await pair('manual');
+    try {
+      const office = p.local.orm.em.fork();
+      office.create(Category, { name: 'child', parent: office.create(Category, { name: 'root' }) });
+      await office.flush();
+      const server = p.remote.orm.em.fork();
+      server.create(Category, { name: 'child', parent: null });
+      await server.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Category', key: ['child'], resolution: 'pending' }),
+      ]);
+      const child = await p.remote.orm.em.fork().findOneOrFail(Category, { name: 'child' });
+      expect(child.parent).toBeNull();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("keeps a person's decision for REMOTE when a run of other entities syncs a row pointing at it", async () => {
+    const p = await pair('manual');
+    try {
+      await createAuthor(p.local.orm, 'office');
+      await createAuthor(p.remote.orm, 'server');
+      await synchronize(p.local.orm, p.remote.orm);
+      await decideAuthorConflict(p, 'remote');
+      const office = p.local.orm.em.fork();
+      office.create(Book, {
+        title: 'T',
+        author: await office.findOneOrFail(Author, { email: 'a@x' }),
+        price: 1,
+      });
+      await office.flush();
+      expect(await synchronize(p.local.orm, p.remote.orm, { entities: ['Book'] })).toMatchObject({
+        created: 1,
+      });
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([expect.objectContaining({ key: ['a@x'], resolution: 'remote' })]);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:server']);
+      expect((await synchroStatus(p.local.orm, p.remote.orm)).conflicts).toBe(0);
     } finally {
       await p.close();
     }

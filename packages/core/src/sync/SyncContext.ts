@@ -13,16 +13,16 @@ import type { ReceivedFrom } from './resolve/RemoteResolver.js';
 import type { SyncReport } from './SyncReport.js';
 
 /** Rows with a stored decision whose keys a run keeps to skip lookups (beyond that, every batch looks up). */
-const DECIDED_ROWS_KEPT = 10_000;
-
-/** Stored conflicts' statuses: decided by a person, or waiting for one. */
-const DECIDED = ['local', 'remote'] as const;
-const PENDING = ['pending'] as const;
+const STORED_ROWS_KEPT = 10_000;
 
 type ConflictStatus = 'local' | 'remote' | 'pending';
 
-/** Rows with a stored conflict per entity; `'many'`: too many to keep, look them up; null: none. */
-type StoredRows = Map<string, Set<string>> | 'many' | null;
+/** Stored conflicts' statuses: decided by a person, or any. */
+const DECIDED: readonly ConflictStatus[] = ['local', 'remote'];
+const ANY: readonly ConflictStatus[] = ['local', 'remote', 'pending'];
+
+/** Rows with a stored conflict per status and entity; `'many'`: too many to keep, look them up. */
+type StoredRows = Map<string, Map<string, Set<string>>> | 'many';
 
 /** @internal Rows one batch wrote (or would write). */
 export interface BatchCounts {
@@ -51,8 +51,8 @@ export class SyncContext {
   readonly #remote = new Map<string, EntityMetadata>();
   #order?: Map<string, number>;
   #cycles?: Set<string>;
-  /** Rows of stored conflicts per status list (see {@link storedRows}), read once per run. */
-  readonly #stored = new Map<string, Promise<StoredRows>>();
+  /** Rows with a stored conflict (see {@link storedRows}), read once per run. */
+  #stored?: Promise<StoredRows>;
   /** The report's conflicts by entity and LOCAL key, and back. */
   readonly #reported = new Map<string, SyncConflict>();
   readonly #reportedKeys = new WeakMap<SyncConflict, string>();
@@ -137,35 +137,39 @@ export class SyncContext {
   }
 
   /**
-   * Of `localPks`, the rows whose conflict waits for a person: left pending earlier in this run, or stored as
-   * pending by an earlier run. Which rows are stored pending is read once per run.
+   * Of `localPks`, the rows with a conflict of their own: left pending earlier in this run, or stored by an
+   * earlier run (pending, or decided and not applied yet). Which rows have a stored conflict is read once per run.
    */
-  async pendingAmong(entity: string, localPks: string[]): Promise<Set<string>> {
+  async conflictedAmong(entity: string, localPks: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const localPk of localPks) {
       if (this.#reported.get(rowKey({ entity, localPk }))?.resolution === 'pending') found.add(localPk);
     }
-    for (const r of await this.storedConflicts(entity, localPks, PENDING)) found.add(r.localPk);
+    for (const r of await this.storedConflicts(entity, localPks, ANY)) found.add(r.localPk);
     return found;
   }
 
   /**
-   * Whether LOCAL holds any resolved conflict towards this REMOTE: asked once per run, before its first batch
-   * (a decision made while the run is under way applies from the next run).
+   * Whether LOCAL holds any resolved conflict towards this REMOTE. Reads which rows have a stored conflict, once
+   * per run: called before the first batch (a decision made while the run is under way applies from the next run).
    */
   async hasResolutions(): Promise<boolean> {
-    return (await this.storedRows(DECIDED)) !== null;
+    const stored = await this.storedRows();
+    return stored === 'many' || DECIDED.some((status) => stored.has(status));
   }
 
   /** The stored conflicts of these rows with one of `statuses` (a query only for rows {@link storedRows} holds). */
   private async storedConflicts(entity: string, localPks: string[], statuses: readonly ConflictStatus[]) {
-    const known = await this.storedRows(statuses);
-    if (known === null) return [];
-    const keys = known === 'many' ? localPks : localPks.filter((k) => known.get(entity)?.has(k));
+    const stored = await this.storedRows();
+    const keys =
+      stored === 'many'
+        ? localPks
+        : localPks.filter((k) => statuses.some((status) => stored.get(status)?.get(entity)?.has(k)));
+    if (!keys.length) return [];
     const remote = this.localRuntime.options.remote ?? '';
     const em = this.localEm.fork({ clear: true });
     const found = [];
-    for (const chunk of keys.length ? chunkByParameters(em.getPlatform(), keys, 1) : []) {
+    for (const chunk of chunkByParameters(em.getPlatform(), keys, 1)) {
       found.push(
         ...(await em.find(
           SynchroConflict,
@@ -178,34 +182,30 @@ export class SyncContext {
   }
 
   /**
-   * The rows with a stored conflict of one of `statuses`, per entity, as the run starts: null when there are
-   * none, `'many'` above {@link DECIDED_ROWS_KEPT} (then every batch looks its rows up).
+   * The rows with a stored conflict towards this REMOTE, per status and entity, as the run starts; `'many'`
+   * above {@link STORED_ROWS_KEPT} (then every batch looks its rows up).
    */
-  private storedRows(statuses: readonly ConflictStatus[]): Promise<StoredRows> {
-    const cacheKey = statuses.join();
-    let rows = this.#stored.get(cacheKey);
-    if (!rows) {
-      rows = this.localEm
-        .fork({ clear: true })
-        .find(
-          SynchroConflict,
-          { remote: this.localRuntime.options.remote ?? '', status: { $in: [...statuses] } },
-          { fields: ['entity', 'localPk'], limit: DECIDED_ROWS_KEPT + 1, disableIdentityMap: true },
-        )
-        .then((found) => {
-          if (found.length === 0) return null;
-          if (found.length > DECIDED_ROWS_KEPT) return 'many';
-          const byEntity = new Map<string, Set<string>>();
-          for (const r of found) {
-            const keys = byEntity.get(r.entity) ?? new Set<string>();
-            byEntity.set(r.entity, keys);
-            keys.add(r.localPk);
-          }
-          return byEntity;
-        });
-      this.#stored.set(cacheKey, rows);
-    }
-    return rows;
+  private storedRows(): Promise<StoredRows> {
+    this.#stored ??= this.localEm
+      .fork({ clear: true })
+      .find(
+        SynchroConflict,
+        { remote: this.localRuntime.options.remote ?? '' },
+        { fields: ['entity', 'localPk', 'status'], limit: STORED_ROWS_KEPT + 1, disableIdentityMap: true },
+      )
+      .then((found) => {
+        if (found.length > STORED_ROWS_KEPT) return 'many';
+        const byStatus = new Map<string, Map<string, Set<string>>>();
+        for (const r of found) {
+          const byEntity = byStatus.get(r.status) ?? new Map<string, Set<string>>();
+          byStatus.set(r.status, byEntity);
+          const keys = byEntity.get(r.entity) ?? new Set<string>();
+          byEntity.set(r.entity, keys);
+          keys.add(r.localPk);
+        }
+        return byStatus;
+      });
+    return this.#stored;
   }
 
   /** The write path of an entity (option, else the unit of work when REMOTE observes it, else bulk). */

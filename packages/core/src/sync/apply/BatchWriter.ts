@@ -344,14 +344,19 @@ export class BatchWriter {
     return detected;
   }
 
-  /** Whether writing a row found on REMOTE would change it: a value or a relation differs from REMOTE's. */
+  /**
+   * Whether writing a row found on REMOTE would change it: a value or a relation differs from REMOTE's, a relation
+   * points at a row new to REMOTE, or a many-to-many collection is to be written (collections are not compared).
+   */
   private changesRemote(upsert: Upsert): boolean {
-    if (Object.keys(this.valuesOf(upsert)).length) return true;
+    if (upsert.links.size || Object.keys(this.valuesOf(upsert)).length) return true;
     const remote = upsert.resolved.remote!;
     for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
       if (kind !== 'relation') continue;
       const target = relationTarget(upsert.local, prop);
       const wanted = target ? this.plan.remoteOf(target) : null;
+      // a target new to REMOTE has no REMOTE row before the batch writes it
+      if (target && !wanted) return true;
       const current = relationTarget(remote, upsert.remoteMeta.properties[prop.name as never] ?? prop);
       if (!wanted !== !current) return true;
       if (wanted && current && keyString(primaryKeyOf(wanted)) !== keyString(primaryKeyOf(current)))
@@ -806,9 +811,10 @@ export class BatchWriter {
   }
 
   /**
-   * Rows only pointed at that were matched on REMOTE by natural key (or primary key) while their own conflict
-   * waits for a person, such as a row both sides created: recording a reference for them would make its pending
-   * changes look synced against REMOTE's current values on the next run, and bypass the conflict.
+   * Rows only pointed at that were matched on REMOTE by natural key (or primary key) while they have a conflict
+   * of their own (pending, or decided by a person and not applied yet), such as a row both sides created:
+   * recording a reference for them would make their own changes look synced against REMOTE's current values on
+   * the next run, and bypass the conflict or its decision.
    */
   private async heldFirstContacts(): Promise<Map<string, Set<string>>> {
     const held = new Map<string, Set<string>>();
@@ -816,7 +822,7 @@ export class BatchWriter {
       const matched = [...byPk.values()]
         .filter((u) => u.ensureOnly && (u.resolved.by === 'natural-key' || u.resolved.by === 'primary-key'))
         .map((u) => u.pkKey);
-      if (matched.length) held.set(entity, await this.ctx.pendingAmong(entity, matched));
+      if (matched.length) held.set(entity, await this.ctx.conflictedAmong(entity, matched));
     }
     return held;
   }
