@@ -78,6 +78,19 @@ describe.each(PAIRS)('two-way sync $name', (kinds) => {
   });
 });
 
+/** Syncs a@x, then moves its key to z@x and gives a@x to a new row: both changes in the next batch. */
+async function moveKeyToNewRow(p: TestPair): Promise<void> {
+  const office = p.local.orm.em.fork();
+  const a = office.create(Author, { email: 'a@x', name: 'A' });
+  await office.flush();
+  await synchronize(p.local.orm, p.remote.orm);
+  // LOCAL's own unique constraint needs the move flushed before the new row
+  a.email = 'z@x';
+  await office.flush();
+  office.create(Author, { email: 'a@x', name: 'A2' });
+  await office.flush();
+}
+
 /** An office and a server that sync both ways, each leaving conflicts to a person. */
 const manualPair = (kinds: (typeof PAIRS)[number]) =>
   openPair(
@@ -235,6 +248,40 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
       });
       const rows = await p.remote.orm.em.fork().find(Author, {});
       expect(rows.map((x) => `${x.email}:${x.name}`)).toEqual(['a@x:b']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a natural key moved to a new row in the same batch gives that row its own REMOTE row', async () => {
+    const p = await manualPair(kinds);
+    try {
+      await moveKeyToNewRow(p);
+      const report = await synchronize(p.local.orm, p.remote.orm, { writePath: 'bulk' });
+      expect(report).toMatchObject({ status: 'synced', created: 1, updated: 1, conflicts: [] });
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:A2', 'z@x:A']);
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('on the unit of work, a natural key moved to a new row fails the batch by name and loses nothing', async () => {
+    const p = await manualPair(kinds);
+    try {
+      await moveKeyToNewRow(p);
+      const failed = await synchronize(p.local.orm, p.remote.orm, { writePath: 'unit-of-work' });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        errors: [{ entity: 'Author', message: expect.stringMatching(/unique|duplicate/i) }],
+      });
+      // the key as the database's error gives it: { email: 'a@x' } (PostgreSQL), 'a@x' (MariaDB)
+      expect(JSON.stringify(failed.errors[0]!.key)).toContain('a@x');
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:A']);
+      // the documented way through: that entity once on the bulk path
+      const report = await synchronize(p.local.orm, p.remote.orm, { writePath: { Author: 'bulk' } });
+      expect(report).toMatchObject({ status: 'synced', created: 1, updated: 1 });
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:A2', 'z@x:A']);
     } finally {
       await p.close();
     }

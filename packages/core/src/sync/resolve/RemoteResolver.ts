@@ -240,6 +240,15 @@ export class RemoteResolver {
       missing = missing.filter((k) => !result.has(k));
     }
 
+    // A natural key another row of the batch moves away from: its REMOTE row is that row's, found through its
+    // reference, and this one is new (the update frees the key before the insert takes it).
+    const claimed = new Set([...result.values()].filter((r) => r.by !== 'natural-key').map((r) => r.remote));
+    for (const [pkKey, r] of result) {
+      if (r.by === 'natural-key' && claimed.has(r.remote)) {
+        result.delete(pkKey);
+        missing.push(pkKey);
+      }
+    }
     if (missing.length && !hasGeneratedPk(localMeta)) {
       const wanted = new Map<string, string>();
       for (const pkKey of missing) {
