@@ -26,6 +26,12 @@ async function decideAuthorConflict(p: TestPair, decision: 'local' | 'remote'): 
   await resolveConflict(p.local.orm, stored.id, decision);
 }
 
+/** The office creates a@x as 'office', the server as 'server'. */
+async function createOnBothSides(p: TestPair): Promise<void> {
+  await createAuthor(p.local.orm, 'office');
+  await createAuthor(p.remote.orm, 'server');
+}
+
 async function createAuthor(orm: MikroORM, name: string, email = 'a@x'): Promise<void> {
   const em = orm.em.fork();
   em.create(Author, { email, name });
@@ -57,8 +63,7 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
   it('is a conflict: left pending under manual, then applied as decided', async () => {
     const p = await pair('manual');
     try {
-      await createAuthor(p.local.orm, 'office');
-      await createAuthor(p.remote.orm, 'server');
+      await createOnBothSides(p);
       const report = await synchronize(p.local.orm, p.remote.orm);
       expect(report).toMatchObject({
         status: 'conflicts',
@@ -186,8 +191,7 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
   it('stays pending when a row pointing at it is synced meanwhile (a run of other entities only)', async () => {
     const p = await pair('manual');
     try {
-      await createAuthor(p.local.orm, 'office');
-      await createAuthor(p.remote.orm, 'server');
+      await createOnBothSides(p);
       expect((await synchronize(p.local.orm, p.remote.orm)).conflicts).toHaveLength(1);
       // a book of that author is synced on its own while the author's conflict waits: the author is matched
       // by its key on REMOTE
@@ -291,8 +295,7 @@ describe.each(PAIRS)('a row both sides created with the same natural key $name',
   it("keeps a person's decision for REMOTE when a run of other entities syncs a row pointing at it", async () => {
     const p = await pair('manual');
     try {
-      await createAuthor(p.local.orm, 'office');
-      await createAuthor(p.remote.orm, 'server');
+      await createOnBothSides(p);
       await synchronize(p.local.orm, p.remote.orm);
       await decideAuthorConflict(p, 'remote');
       const office = p.local.orm.em.fork();
@@ -355,8 +358,7 @@ describe.each(PAIRS)('without REMOTE’s log $name', (kinds) => {
       withSynchro({ entities: MODEL }, { remote: null, capture: false }),
     );
     try {
-      await createAuthor(p.local.orm, 'office');
-      await createAuthor(p.remote.orm, 'server');
+      await createOnBothSides(p);
       expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ updated: 1, conflicts: [] });
       expect(await authorNames(p.remote.orm)).toEqual(['a@x:office']);
     } finally {

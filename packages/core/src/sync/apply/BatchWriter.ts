@@ -358,9 +358,7 @@ export class BatchWriter {
       // a target new to REMOTE has no REMOTE row before the batch writes it
       if (target && !wanted) return true;
       const current = relationTarget(remote, upsert.remoteMeta.properties[prop.name as never] ?? prop);
-      if (!wanted !== !current) return true;
-      if (wanted && current && keyString(primaryKeyOf(wanted)) !== keyString(primaryKeyOf(current)))
-        return true;
+      if (keyOf(wanted) !== keyOf(current)) return true;
     }
     return false;
   }
@@ -368,14 +366,13 @@ export class BatchWriter {
   /**
    * Rows LOCAL changed (not created; values or collections) whose REMOTE row, recorded by a reference, REMOTE has
    * deleted since: writing them would create the row again over REMOTE's delete, so each is a conflict (with no
-   * REMOTE values). Not a
-   * row that another row of the batch points at or holds in a collection: that one is created again as any
-   * missing target is, since the rows pointing at it need it.
+   * REMOTE values). Not a row that another row of the batch points at or holds in a collection: that one is
+   * created again as any missing target is, since the rows pointing at it need it.
    */
-  private deletedOnRemote(entity: string, byPk: Map<string, Upsert>): Upsert[] {
+  private deletedOnRemote(entity: string, upserts: Upsert[]): Upsert[] {
     const vanished = this.resolver.vanished.get(entity);
     if (!vanished?.size) return [];
-    const gone = [...byPk.values()].filter(
+    const gone = upserts.filter(
       (u) => !u.resolved.remote && vanished.has(u.pkKey) && !!u.changes && !u.changes.created,
     );
     if (!gone.length) return gone;
@@ -423,11 +420,12 @@ export class BatchWriter {
    */
   private async resolveConflicts(): Promise<void> {
     for (const [entity, byPk] of this.plan.upserts) {
-      const tracked = [...byPk.values()].filter(
+      const upserts = [...byPk.values()];
+      const tracked = upserts.filter(
         (u) => (u.resolved.by === 'reference' || u.resolved.by === 'origin') && u.changes?.rowChanged,
       );
-      const created = [...byPk.values()].filter((u) => this.createdOnBothSides(u));
-      const gone = this.deletedOnRemote(entity, byPk);
+      const created = upserts.filter((u) => this.createdOnBothSides(u));
+      const gone = this.deletedOnRemote(entity, upserts);
       const rows = [...tracked, ...created, ...gone];
       const baselines = this.resolver.baselines.get(entity);
       const candidates = tracked.flatMap((u) => {
@@ -893,4 +891,9 @@ export class BatchWriter {
       });
     }
   }
+}
+
+/** A REMOTE row's key string, or null for none. */
+function keyOf(remote: object | null): string | null {
+  return remote ? keyString(primaryKeyOf(remote)) : null;
 }

@@ -242,9 +242,13 @@ export class RemoteResolver {
 
     // A natural key another row of the batch moves away from: its REMOTE row is that row's, found through its
     // reference, and this one is new (the update frees the key before the insert takes it).
-    const claimed = new Set([...result.values()].filter((r) => r.by !== 'natural-key').map((r) => r.remote));
-    for (const [pkKey, r] of result) {
-      if (r.by === 'natural-key' && claimed.has(r.remote)) {
+    const byKey = [...result].filter(([, r]) => r.by === 'natural-key');
+    if (byKey.length) {
+      const claimed = new Set(
+        [...result.values()].filter((r) => r.by !== 'natural-key').map((r) => r.remote),
+      );
+      for (const [pkKey, r] of byKey) {
+        if (!claimed.has(r.remote)) continue;
         result.delete(pkKey);
         missing.push(pkKey);
       }
