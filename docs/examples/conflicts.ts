@@ -11,6 +11,14 @@ import {
   withSynchro,
 } from '@mikro-synchro/core';
 
+export const Label = defineEntity({
+  name: 'Label',
+  properties: {
+    id: p.integer().primary(),
+    name: p.string().unique(),
+  },
+});
+
 export const Price = defineEntity({
   name: 'Price',
   properties: {
@@ -19,21 +27,22 @@ export const Price = defineEntity({
     amount: p.decimal('number').precision(10).scale(2),
     note: p.string().nullable(),
     version: p.integer().version(),
+    labels: () => p.manyToMany(Label),
   },
 });
 
 // #region configure
 /** The office logs and syncs to 'server'; the server logs too, so the default policy is newer-wins. */
 export const officeConfig = (base: Partial<Options>): Partial<Options> =>
-  withSynchro({ ...base, entities: [Price] }, { remote: 'server', conflicts: { Price: 'manual' } });
+  withSynchro({ ...base, entities: [Price, Label] }, { remote: 'server', conflicts: { Price: 'manual' } });
 export const serverConfig = (base: Partial<Options>): Partial<Options> =>
-  withSynchro({ ...base, entities: [Price] }, { remote: null });
+  withSynchro({ ...base, entities: [Price, Label] }, { remote: null });
 // #endregion configure
 
 // #region central
 /** A central database fed by many sites keeps a large log, read for conflicts at every sync: index it by origin. */
 export const centralConfig = (base: Partial<Options>): Partial<Options> =>
-  withSynchro({ ...base, entities: [Price] }, { remote: null, originIndex: true });
+  withSynchro({ ...base, entities: [Price, Label] }, { remote: null, originIndex: true });
 // #endregion central
 
 // #region merge
@@ -115,4 +124,44 @@ export async function deletedOnRemote(office: MikroORM, server: MikroORM) {
 
   const onServer = await server.em.fork().find(Price, { sku: 'C-3' });
   return { report, onServer };
+}
+
+/**
+ * Both sides change the labels of a synced SKU while apart; a person keeps both sides' labels. Returns the first
+ * sync's report, the conflict, the sync applying the decision and REMOTE's labels after it.
+ */
+export async function collectionOnBothSides(office: MikroORM, server: MikroORM) {
+  const em = office.em.fork();
+  const price = em.create(Price, { sku: 'D-1', amount: 4, note: null });
+  price.labels.add(em.create(Label, { name: 'sale' }));
+  await em.flush();
+  await synchronize(office, server);
+  const remote = server.em.fork();
+  const onServer = await remote.findOneOrFail(Price, { sku: 'D-1' }, { populate: ['labels'] });
+  onServer.labels.add(remote.create(Label, { name: 'hq' }));
+  await remote.flush();
+  price.labels.add(em.create(Label, { name: 'new' }));
+  const hq = em.create(Label, { name: 'hq' }); // the office makes the server's label too, to keep it
+  await em.flush();
+
+  // #region collections
+  // the server added label 'hq' to SKU D-1, the office added 'new' (Price: 'manual' on the office)
+  const report = await synchronize(office, server); // report.status === 'conflicts'
+  const [conflict] = (await synchroStatus(office, server)).pendingConflicts;
+  // conflict.local.labels: the office's label ids; conflict.remote.labels: the server's
+  const keep = [...(conflict.local.labels as number[]), hq.id];
+  await resolveConflict(office, conflict.id, { labels: keep });
+  const after = await synchronize(office, server); // the server's labels: sale, new, hq
+  // #endregion collections
+
+  const final = await server.em.fork().findOneOrFail(Price, { sku: 'D-1' }, { populate: ['labels'] });
+  return {
+    report,
+    conflict,
+    after,
+    labels: final.labels
+      .getItems()
+      .map((l) => l.name)
+      .sort(),
+  };
 }

@@ -28,6 +28,26 @@ async function twoBooks(p: TestPair) {
   return { em, b1, b2, t2 };
 }
 
+/** REMOTE adds a new tag to a book's collection; returns the tag's REMOTE id. */
+async function remoteTag(p: TestPair, title: string, name: string): Promise<number> {
+  const rem = p.remote.orm.em.fork();
+  const book = await rem.findOneOrFail(Book, { title }, { populate: ['tags'] });
+  const tag = rem.create(Tag, { name });
+  book.tags.add(tag);
+  await rem.flush();
+  return tag.id;
+}
+
+/** Two synced books; then REMOTE adds a new tag t3 to b1, and LOCAL (later) adds t2. */
+async function tagsOnBothSides(p: TestPair) {
+  const synced = await twoBooks(p);
+  const remoteT3 = await remoteTag(p, 'b1', 't3');
+  await tick();
+  synced.b1.tags.add(synced.t2);
+  await synced.em.flush();
+  return { ...synced, remoteT3 };
+}
+
 /** REMOTE edits a book's price. */
 async function remotePrice(p: TestPair, title: string, price: number) {
   const rem = p.remote.orm.em.fork();
@@ -90,21 +110,101 @@ describe.each(PAIRS)('conflicts and collections $name', (kinds) => {
       }
     });
 
-    it('a collection changed on both sides ends up as LOCAL has it: a documented limit, no conflict', async () => {
+    it('a collection changed on both sides is a conflict: manual waits, showing both collections', async () => {
+      const p = await openSyncPair(kinds, { conflicts: 'manual', writePath });
+      try {
+        const { em, t2, remoteT3 } = await tagsOnBothSides(p);
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.status).toBe('conflicts');
+        const t1 = await em.findOneOrFail(Tag, { name: 't1' });
+        const remoteT1 = await p.remote.orm.em.fork().findOneOrFail(Tag, { name: 't1' });
+        expect(report.conflicts).toEqual([
+          expect.objectContaining({ entity: 'Book', resolution: 'pending' }),
+        ]);
+        const [conflict] = report.conflicts;
+        expect(conflict!.local.tags).toEqual([t1.id, t2.id].sort((a, b) => a - b));
+        expect(conflict!.remote.tags).toEqual([remoteT1.id, remoteT3].sort((a, b) => a - b));
+        // nothing of REMOTE's collection is replaced while the conflict waits
+        expect(await remoteBooks(p)).toEqual(['b1 1 [t1,t3]', 'b2 1 [t1]']);
+        const { pendingConflicts } = await synchroStatus(p.local.orm, p.remote.orm);
+        expect(pendingConflicts.map((c) => c.local.tags)).toEqual([conflict!.local.tags]);
+        await resolveConflict(p.local.orm, pendingConflicts[0]!.id, 'local');
+        const again = await synchronize(p.local.orm, p.remote.orm);
+        expect(again).toMatchObject({ status: 'synced' });
+        expect(await remoteBooks(p)).toEqual(['b1 1 [t1,t2]', 'b2 1 [t1]']);
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('a person may answer a collection conflict with the LOCAL items to keep', async () => {
+      const p = await openSyncPair(kinds, { conflicts: 'manual', writePath });
+      try {
+        const { t2 } = await tagsOnBothSides(p);
+        await synchronize(p.local.orm, p.remote.orm);
+        const { pendingConflicts } = await synchroStatus(p.local.orm, p.remote.orm);
+        // LOCAL keys, as `local.tags` lists them: keep t2 only
+        await resolveConflict(p.local.orm, pendingConflicts[0]!.id, { tags: [t2.id] });
+        expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced' });
+        expect(await remoteBooks(p)).toEqual(['b1 1 [t2]', 'b2 1 [t1]']);
+        expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'no-changes' });
+      } finally {
+        await p.close();
+      }
+    });
+
+    it.each([
+      ['remote-wins', 'remote', 'b1 1 [t1,t3]'],
+      ['local-wins', 'local', 'b1 1 [t1,t2]'],
+      ['newer-wins', 'local', 'b1 1 [t1,t2]'],
+    ] as const)('%s decides a collection changed on both sides: %s', async (policy, resolution, b1) => {
+      const p = await openSyncPair(kinds, { conflicts: policy, writePath });
+      try {
+        await tagsOnBothSides(p); // LOCAL's change is the newer one
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.conflicts.map((c) => c.resolution)).toEqual([resolution]);
+        expect(await remoteBooks(p)).toEqual([b1, 'b2 1 [t1]']);
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('once decided, the next LOCAL change of that collection is no conflict', async () => {
+      const p = await openSyncPair(kinds, { conflicts: 'local-wins', writePath });
+      try {
+        const { em, b1, t2 } = await tagsOnBothSides(p);
+        expect((await synchronize(p.local.orm, p.remote.orm)).conflicts).toHaveLength(1);
+        b1.tags.remove(t2);
+        await em.flush();
+        expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({
+          status: 'synced',
+          conflicts: [],
+        });
+        expect(await remoteBooks(p)).toEqual(['b1 1 [t1]', 'b2 1 [t1]']);
+      } finally {
+        await p.close();
+      }
+    });
+
+    it("REMOTE changing another row's collection is no conflict; a later change of the row's own is", async () => {
       const p = await openSyncPair(kinds, { conflicts: 'manual', writePath });
       try {
         const { em, b1, t2 } = await twoBooks(p);
-        const rem = p.remote.orm.em.fork();
-        const remoteBook = await rem.findOneOrFail(Book, { title: 'b1' });
-        remoteBook.tags.add(rem.create(Tag, { name: 't3' }));
-        await rem.flush();
+        await remoteTag(p, 'b2', 't3');
         await tick();
         b1.tags.add(t2);
         await em.flush();
         const report = await synchronize(p.local.orm, p.remote.orm);
         expect(report).toMatchObject({ status: 'synced', conflicts: [] });
-        // REMOTE's t3 is gone (docs/sync.md, "Many-to-many"): if this changes, update the docs
-        expect(await remoteBooks(p)).toEqual(['b1 1 [t1,t2]', 'b2 1 [t1]']);
+        expect(await remoteBooks(p)).toEqual(['b1 1 [t1,t2]', 'b2 1 [t1,t3]']);
+        // a REMOTE edit after that sync is checked from there: a later LOCAL change of the collection conflicts
+        await remoteTag(p, 'b1', 't4');
+        await tick();
+        b1.tags.remove(t2);
+        await em.flush();
+        const next = await synchronize(p.local.orm, p.remote.orm);
+        expect(next.conflicts.map((c) => c.resolution)).toEqual(['pending']);
+        expect(await remoteBooks(p)).toEqual(['b1 1 [t1,t2,t4]', 'b2 1 [t1,t3]']);
       } finally {
         await p.close();
       }
@@ -137,6 +237,38 @@ describe.each(PAIRS)('conflicts and collections $name', (kinds) => {
           .fork()
           .find(Enrollment, {}, { populate: ['course'], orderBy: { course: { code: 'asc' } } });
         expect(rows.map((r) => `${r.course.code} ${r.grade}`)).toEqual(['C2 B', 'C3 REMOTE']);
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('a pivot-entity collection changed through the collection on both sides is a conflict', async () => {
+      const p = await openSyncPair(kinds, { conflicts: 'manual', writePath });
+      try {
+        const em = p.local.orm.em.fork();
+        const s = em.create(Student, { name: 'S' });
+        const [c1, c2] = [em.create(Course, { code: 'C1' }), em.create(Course, { code: 'C2' })];
+        em.create(Course, { code: 'C3' });
+        s.courses.add(c1);
+        await em.flush();
+        await synchronize(p.local.orm, p.remote.orm);
+        const rem = p.remote.orm.em.fork();
+        const remoteStudent = await rem.findOneOrFail(Student, { name: 'S' }, { populate: ['courses'] });
+        remoteStudent.courses.add(await rem.findOneOrFail(Course, { code: 'C3' }));
+        await rem.flush();
+        await tick();
+        s.courses.add(c2);
+        await em.flush();
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.conflicts).toEqual([
+          expect.objectContaining({ entity: 'Student', resolution: 'pending' }),
+        ]);
+        expect(report.conflicts[0]!.local.courses).toEqual([c1.id, c2.id].sort((a, b) => a - b));
+        expect(report.conflicts[0]!.remote.courses).toHaveLength(2);
+        const codes = await p.remote.orm.em
+          .fork()
+          .find(Enrollment, {}, { populate: ['course'], orderBy: { course: { code: 'asc' } } });
+        expect(codes.map((r) => r.course.code)).toEqual(['C1', 'C3']);
       } finally {
         await p.close();
       }

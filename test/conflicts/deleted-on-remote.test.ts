@@ -114,7 +114,14 @@ describe.each(PAIRS)('a row REMOTE deleted and LOCAL changed $name', (kinds) => 
       expect(report.conflicts).toEqual([
         expect.objectContaining({ entity: 'Book', remote: {}, resolution: 'pending' }),
       ]);
+      expect(report.conflicts[0]!.local.tags).toHaveLength(1);
       expect(await p.remote.orm.em.fork().count(Book, {})).toBe(0);
+      // a person's decision applies to such a row too: the book is made again, with its collection
+      const { pendingConflicts } = await synchroStatus(p.local.orm, p.remote.orm);
+      await resolveConflict(p.local.orm, pendingConflicts[0]!.id, 'local');
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', created: 1 });
+      const again = await p.remote.orm.em.fork().findOneOrFail(Book, { title: 'T' }, { populate: ['tags'] });
+      expect(again.tags.getItems().map((t) => t.name)).toEqual(['new']);
     } finally {
       await p.close();
     }

@@ -3,6 +3,7 @@ import { ORIGIN_INDEX } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import {
   centralConfig,
+  collectionOnBothSides,
   createdOnBothSides,
   deletedOnRemote,
   example,
@@ -86,6 +87,26 @@ describe.each(PAIRS)('docs/conflicts.md, deleted on REMOTE $name', (kinds) => {
         },
       ]);
       expect(onServer).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe.each(PAIRS)('docs/conflicts.md, collections $name', (kinds) => {
+  it('reports labels changed on both sides as a conflict and applies the labels a person kept', async () => {
+    const p = await openPair(kinds, officeConfig({}), serverConfig({}));
+    try {
+      const { report, conflict, after, labels } = await collectionOnBothSides(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Price', key: ['D-1'], resolution: 'pending' }),
+      ]);
+      expect(conflict.local.labels).toHaveLength(2);
+      expect(conflict.remote.labels).toHaveLength(2);
+      // the stored decision, applied
+      expect(after.status).toBe('synced');
+      expect(after.conflicts.map((c) => c.resolution)).toEqual(['local']);
+      expect(labels).toEqual(['hq', 'new', 'sale']);
     } finally {
       await p.close();
     }

@@ -26,6 +26,49 @@ async function snapshot(orm: TestPair['local']['orm']) {
 }
 
 describe.each(PAIRS)('two-way sync $name', (kinds) => {
+  it("a collection change LOCAL received is no conflict for LOCAL's own later change of it; one it did not is", async () => {
+    const p = await openPair(
+      kinds,
+      withSynchro({ entities: MODEL }, { remote: 'server', conflicts: 'manual' }),
+      withSynchro({ entities: MODEL }, { remote: 'office', conflicts: 'manual' }),
+    );
+    try {
+      const office = p.local.orm.em.fork();
+      const author = office.create(Author, { email: 'a@x', name: 'A' });
+      const book = office.create(Book, { title: 'b', author, price: 1 });
+      const [t1] = ['t1', 't2'].map((name) => office.create(Tag, { name }));
+      book.tags.add(t1!);
+      await office.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const tagOnServer = async (name: string) => {
+        const server = p.remote.orm.em.fork();
+        const b = await server.findOneOrFail(Book, { title: 'b' }, { populate: ['tags'] });
+        b.tags.add(server.create(Tag, { name }));
+        await server.flush();
+      };
+      // the server's change comes back to the office before the office edits the collection
+      await tagOnServer('s1');
+      await synchronize(p.remote.orm, p.local.orm);
+      await tick();
+      const fresh = p.local.orm.em.fork();
+      const local = await fresh.findOneOrFail(Book, { title: 'b' }, { populate: ['tags'] });
+      local.tags.add(await fresh.findOneOrFail(Tag, { name: 't2' }));
+      await fresh.flush();
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', conflicts: [] });
+      expect((await snapshot(p.remote.orm)).books).toEqual(['b:a@x:1:s1|t1|t2']);
+      // a server change the office has not received is one
+      await tagOnServer('s2');
+      await tick();
+      local.tags.remove(await fresh.findOneOrFail(Tag, { name: 't1' }));
+      await fresh.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([expect.objectContaining({ entity: 'Book', resolution: 'pending' })]);
+      expect((await snapshot(p.remote.orm)).books).toEqual(['b:a@x:1:s1|s2|t1|t2']);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('three rounds of edits on both sides end equal, then no-changes both ways', async () => {
     const p = await openPair(
       kinds,

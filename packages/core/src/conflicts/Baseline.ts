@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityMetadata } from '@mikro-orm/core';
 import { carriedProperties, relationTarget } from '../sync/apply/copyValues.js';
 import { plainValue } from '../util/plainValue.js';
-import { primaryKeyOf } from '../util/primaryKey.js';
+import { keyString, primaryKeyOf } from '../util/primaryKey.js';
 
 /** @internal What a sync recorded about a REMOTE row the last time it wrote or confirmed it. */
 export interface Baseline {
@@ -32,6 +32,16 @@ export function syncedValues(meta: EntityMetadata, entity: object): Record<strin
     }
   }
   return values;
+}
+
+/**
+ * @internal The primary keys of a many-to-many collection's items in key order, as a conflict shows a collection
+ * (stored decisions compare them as JSON).
+ */
+export function collectionKeys(items: readonly object[]): unknown[] {
+  const keyed = items.map((item) => ({ pk: primaryKeyOf(item), key: keyString(primaryKeyOf(item)) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.pk);
 }
 
 /** @internal A stable hash of a REMOTE row's synced values (key order and value types normalised). */

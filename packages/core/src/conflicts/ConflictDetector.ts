@@ -79,9 +79,66 @@ export class ConflictDetector {
     action?: SynchroAction,
   ): Promise<Map<string, { id: number; at: Date }>> {
     const latest = new Map<string, { id: number; at: Date }>();
-    if (!this.remoteLogs || !pks.length) return latest;
-    if (!Number.isFinite(since) || since === Number.MAX_SAFE_INTEGER) return latest;
-    const changes = await this.tx.find(
+    const changes = await this.readChanges(meta, pks, since, ['id', 'pk', 'createdAt'], action);
+    for (const c of changes) {
+      const key = keyString(c.pk);
+      const prev = latest.get(key);
+      if (!prev || Number(c.id) > prev.id) latest.set(key, { id: Number(c.id), at: c.createdAt });
+    }
+    return latest;
+  }
+
+  /**
+   * REMOTE's own changes (not applied from this source) of many-to-many collections LOCAL changed, since each
+   * row's baseline (REMOTE-log detection only; a row without a log baseline is left out). A row is `detected`
+   * when REMOTE changed one of the same collections (with the latest such change), and `covered` when every
+   * REMOTE change of it since the baseline is a change of those collections: a decision on them then covers all
+   * REMOTE did, and its baseline may move on.
+   */
+  async collectionChanges(
+    meta: EntityMetadata,
+    rows: { pkKey: string; remote: object; baseline: Baseline; collections: ReadonlySet<string> }[],
+  ): Promise<{ detected: Map<string, Detected>; covered: Set<string> }> {
+    const detected = new Map<string, Detected>();
+    const covered = new Set<string>();
+    const logged = rows.filter((r) => r.baseline.remoteLogId !== null);
+    if (!this.remoteLogs || !logged.length) return { detected, covered };
+    const since = Math.min(...logged.map((r) => r.baseline.remoteLogId!));
+    const changes = await this.readChanges(
+      meta,
+      logged.map((r) => primaryKeyOf(r.remote)),
+      since,
+      ['id', 'pk', 'action', 'property', 'createdAt'],
+    );
+    const byRow = new Map<string, LogRow[]>();
+    for (const c of changes) {
+      const key = keyString(c.pk);
+      byRow.set(key, [...(byRow.get(key) ?? []), c]);
+    }
+    for (const { pkKey, remote, baseline, collections } of logged) {
+      const after = (byRow.get(keyString(primaryKeyOf(remote))) ?? []).filter(
+        (c) => Number(c.id) > baseline.remoteLogId!,
+      );
+      const same = after.filter((c) => c.action === 'link' && collections.has(c.property ?? ''));
+      if (same.length === after.length) covered.add(pkKey);
+      if (!same.length) continue;
+      const last = same.reduce((a, b) => (Number(b.id) > Number(a.id) ? b : a));
+      detected.set(pkKey, { remoteChangedAt: last.createdAt, remoteLogId: Number(last.id) });
+    }
+    return { detected, covered };
+  }
+
+  /** REMOTE's own changes of the rows of `pks` after log id `since` (none when REMOTE keeps no log). */
+  private async readChanges(
+    meta: EntityMetadata,
+    pks: readonly unknown[],
+    since: number,
+    fields: (keyof LogRow)[],
+    action?: SynchroAction,
+  ): Promise<LogRow[]> {
+    if (!this.remoteLogs || !pks.length) return [];
+    if (!Number.isFinite(since) || since === Number.MAX_SAFE_INTEGER) return [];
+    const rows = await this.tx.find(
       SynchroChange,
       {
         entity: meta.className,
@@ -91,14 +148,9 @@ export class ConflictDetector {
         $or: [{ origin: null }, { origin: { $lt: this.source } }, { origin: { $gt: this.source } }],
         ...this.pkFilter(meta, pks),
       },
-      { disableIdentityMap: true, fields: ['id', 'pk', 'createdAt'] },
+      { disableIdentityMap: true, fields: fields as never },
     );
-    for (const c of changes) {
-      const key = keyString(c.pk);
-      const prev = latest.get(key);
-      if (!prev || Number(c.id) > prev.id) latest.set(key, { id: Number(c.id), at: c.createdAt });
-    }
-    return latest;
+    return rows as LogRow[];
   }
 
   /** The log's `pk` among the rows' keys, so other rows' changes (other sites', REMOTE's own) stay in the database. */
@@ -107,6 +159,15 @@ export class ConflictDetector {
     const pk = metadataOf(this.tx, SynchroChange).properties.pk;
     return jsonKeyListWhere(this.tx, pk, [...pks]);
   }
+}
+
+/** The fields of a REMOTE log row the checks read. */
+interface LogRow {
+  id: number | string;
+  pk: unknown;
+  action: SynchroAction;
+  property?: string | null;
+  createdAt: Date;
 }
 
 /** Above this many rows the check reads every change of the entity since the baseline (parameter limits). */

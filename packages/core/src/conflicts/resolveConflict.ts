@@ -1,9 +1,9 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { type EntityManager, type MikroORM, ReferenceKind } from '@mikro-orm/core';
 import { emOf, runtimeOf } from '../capture/runtimeOf.js';
 import { SynchroError } from '../errors/SynchroError.js';
 import { SynchroConflict } from '../log/entities.js';
 import { pkWhere } from '../sync/resolve/pkWhere.js';
-import { syncedValues } from './Baseline.js';
+import { collectionKeys, syncedValues } from './Baseline.js';
 
 /** A conflict stored for a person to resolve (`manual` policy), as `synchroStatus()` lists it. */
 export interface StoredConflict {
@@ -41,11 +41,19 @@ export async function resolveConflict(
       const where = pkWhere(meta, [JSON.parse(conflict.localPk)]) as never;
       em.assign(await em.findOneOrFail(meta.class, where), resolution as never);
       await em.flush();
-      // the values as LOCAL stores them: what the next sync must still find for the decision to apply
+      // the values as LOCAL stores them: what the next sync must still find for the decision to apply, with
+      // the many-to-many collections the conflict showed
+      const collections = Object.keys(conflict.local).filter(
+        (name) => meta.properties[name]?.kind === ReferenceKind.MANY_TO_MANY,
+      );
       const stored = await em
         .fork({ clear: true, keepTransactionContext: true })
-        .findOneOrFail(meta.class, where);
+        .findOneOrFail(meta.class, where, { populate: collections as never[] });
       conflict.local = syncedValues(meta, stored);
+      for (const name of collections) {
+        const items = (stored as Record<string, { getItems(): object[] }>)[name]!.getItems();
+        conflict.local[name] = collectionKeys(items);
+      }
     }
     conflict.status = typeof resolution === 'object' ? 'local' : resolution;
     conflict.resolvedAt = new Date();

@@ -34,6 +34,8 @@ export interface Deletion {
 
 /** @internal A user pivot collection synced as pivot rows: its owners and the LOCAL pivot rows kept. */
 export interface PivotScope extends UserPivot {
+  /** The owners' many-to-many property stored through the pivot entity. */
+  property: string;
   remoteMeta: EntityMetadata;
   owners: Upsert[];
   kept: Upsert[];
@@ -54,6 +56,31 @@ export class BatchPlan {
   remoteOf(local: object): object | null {
     return this.upsertOf(local)?.resolved.remote ?? null;
   }
+
+  /**
+   * The many-to-many collections of an upsert that LOCAL changed and the batch writes: those synced through the
+   * collection, and those synced as the rows of a pivot entity.
+   */
+  changedCollections(upsert: Upsert): Set<string> {
+    const props = new Set(upsert.links);
+    for (const prop of this.pivotCollections().get(upsert) ?? []) props.add(prop);
+    return props;
+  }
+
+  /** The pivot-entity properties of each owner, built once the plan is complete (when the batch is written). */
+  private pivotCollections(): Map<Upsert, string[]> {
+    if (!this.#pivotCollections) {
+      this.#pivotCollections = new Map();
+      for (const scope of this.pivots) {
+        for (const owner of scope.owners) {
+          this.#pivotCollections.set(owner, [...(this.#pivotCollections.get(owner) ?? []), scope.property]);
+        }
+      }
+    }
+    return this.#pivotCollections;
+  }
+
+  #pivotCollections?: Map<Upsert, string[]>;
 
   /** Upserts whose values are written (changed rows, and ensured targets missing on REMOTE). */
   *written(): Generator<Upsert> {
@@ -80,6 +107,8 @@ export function isWritten(upsert: Upsert): boolean {
  */
 export function writesValues(upsert: Upsert): boolean {
   if (!isWritten(upsert)) return false;
+  // values a conflict policy merged are written even for a row whose collection alone LOCAL changed
+  if (typeof upsert.decision === 'object') return true;
   return upsert.resolved.by === undefined || upsert.changes?.rowChanged === true;
 }
 

@@ -126,7 +126,13 @@ export class BatchSync {
         this.addUpsert(pivot.pivotMeta, pivotRemote, keyString(primaryKeyOf(row)), row, new Set(), false),
       );
       const ownerUpserts = rows.map((r) => this.#upserts.get(meta.className)!.get(r.pkKey)!);
-      this.#plan.pivots.push({ ...pivot, remoteMeta: pivotRemote, owners: ownerUpserts, kept });
+      this.#plan.pivots.push({
+        ...pivot,
+        property: prop,
+        remoteMeta: pivotRemote,
+        owners: ownerUpserts,
+        kept,
+      });
     }
   }
 

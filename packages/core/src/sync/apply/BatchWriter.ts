@@ -5,12 +5,19 @@ import {
   type EntityProperty,
   type FlushEventArgs,
   helper,
+  ReferenceKind,
   type UnitOfWork,
 } from '@mikro-orm/core';
 import { withSynchroOrigin } from '../../capture/context.js';
 import type { ChangeRow } from '../../capture/FlushCapture.js';
 import { findRuntime } from '../../capture/runtimeOf.js';
-import { detectionMethod, rowHash, syncedValues, versionOf } from '../../conflicts/Baseline.js';
+import {
+  collectionKeys,
+  detectionMethod,
+  rowHash,
+  syncedValues,
+  versionOf,
+} from '../../conflicts/Baseline.js';
 import { ConflictDetector, type Detected } from '../../conflicts/ConflictDetector.js';
 import type { SyncConflict } from '../../conflicts/ConflictPolicy.js';
 import { type Decision, decide, policyFor } from '../../conflicts/decide.js';
@@ -68,6 +75,11 @@ export class BatchWriter {
   readonly #remoteLog: ChangeRow[] = [];
   readonly #deletedRefs: { entity: string; localPk: string }[] = [];
   readonly #stored = new Map<string, Promise<Map<string, StoredResolution>>>();
+  /**
+   * Rows whose collections alone LOCAL changed and whose every REMOTE change since the baseline was of those
+   * collections: once written (or kept for REMOTE), their baseline moves on.
+   */
+  readonly #collectionsCovered = new Set<Upsert>();
   /** Something was handed to the unit of work (created, assigned, removed, a collection set). */
   #queued = false;
 
@@ -426,21 +438,45 @@ export class BatchWriter {
       );
       const created = upserts.filter((u) => this.createdOnBothSides(u));
       const gone = this.deletedOnRemote(entity, upserts);
-      const rows = [...tracked, ...created, ...gone];
       const baselines = this.resolver.baselines.get(entity);
-      const candidates = tracked.flatMap((u) => {
-        const baseline = baselines?.get(u.pkKey);
-        return baseline ? [{ pkKey: u.pkKey, remote: u.resolved.remote!, baseline }] : [];
-      });
-      if (!candidates.length && !created.length && !gone.length) continue;
+      const baselined = (rows: Upsert[]) =>
+        rows.flatMap((u) => {
+          const baseline = baselines?.get(u.pkKey);
+          return baseline ? [{ pkKey: u.pkKey, remote: u.resolved.remote!, baseline, upsert: u }] : [];
+        });
+      const candidates = baselined(tracked);
+      // rows whose many-to-many collections LOCAL changed: checked against REMOTE's changes of the same ones
+      const linked = baselined(
+        upserts.filter(
+          (u) =>
+            (u.resolved.by === 'reference' || u.resolved.by === 'origin') &&
+            !!u.changes &&
+            this.plan.changedCollections(u).size > 0,
+        ),
+      ).map((c) => ({ ...c, collections: this.plan.changedCollections(c.upsert) }));
+      if (!candidates.length && !linked.length && !created.length && !gone.length) continue;
+      const rows = [...new Set([...tracked, ...linked.map((c) => c.upsert), ...created, ...gone])];
       const remoteMeta = rows[0]!.remoteMeta;
       const detected = candidates.length
-        ? await this.unseen(
-            entity,
-            await this.#detector.detect(remoteMeta, candidates),
-            new Map(tracked.map((u) => [u.pkKey, u.changes!])),
-          )
+        ? await this.#detector.detect(remoteMeta, candidates)
         : new Map<string, Detected>();
+      if (linked.length) {
+        const collections = await this.#detector.collectionChanges(remoteMeta, linked);
+        for (const [pkKey, d] of collections.detected) if (!detected.has(pkKey)) detected.set(pkKey, d);
+        for (const c of linked) {
+          // a versioned row's baseline holds its version too: a write REMOTE did not log still changes it
+          const version = c.baseline.remoteVersion;
+          if (version !== null && versionOf(remoteMeta, c.remote) !== version) continue;
+          if (collections.covered.has(c.pkKey)) this.#collectionsCovered.add(c.upsert);
+        }
+      }
+      if (detected.size) {
+        await this.unseen(
+          entity,
+          detected,
+          new Map(rows.flatMap((u) => (u.changes ? [[u.pkKey, u.changes]] : []))),
+        );
+      }
       for (const [pkKey, d] of await this.madeOnRemote(entity, remoteMeta, created)) detected.set(pkKey, d);
       for (const [pkKey, d] of await this.deletedSince(entity, remoteMeta, gone)) detected.set(pkKey, d);
       if (!detected.size) continue;
@@ -451,13 +487,15 @@ export class BatchWriter {
       );
       const stored = await this.storedFor(entity);
       const policy = policyFor(this.ctx.conflicts, entity, this.#detector.remoteLogs);
+      const collections = await this.collectionsOf(conflicting);
       for (const [i, upsert] of conflicting.entries()) {
+        const remote = upsert.resolved.remote;
         const conflict: SyncConflict = {
           entity,
           key: keys[i],
-          local: syncedValues(upsert.meta, upsert.local),
+          local: { ...syncedValues(upsert.meta, upsert.local), ...collections.local.get(upsert) },
           // a row REMOTE deleted has no values there (as a LOCAL delete has none in `local`)
-          remote: upsert.resolved.remote ? syncedValues(remoteMeta, upsert.resolved.remote) : {},
+          remote: remote ? { ...syncedValues(remoteMeta, remote), ...collections.remote.get(upsert) } : {},
           resolution: 'pending',
         };
         const settled = applicableResolution(stored.get(upsert.pkKey), conflict, this.ctx.skipped(entity));
@@ -477,15 +515,61 @@ export class BatchWriter {
   }
 
   /**
+   * The many-to-many collections LOCAL changed of conflicting rows, as both sides hold them: LOCAL's items as
+   * LOCAL keys, REMOTE's as REMOTE keys (one populate query per property on REMOTE), each list in key order, so
+   * a person sees what each side would keep and a stored decision holds for these items only.
+   */
+  private async collectionsOf(rows: Upsert[]): Promise<{
+    local: Map<Upsert, Record<string, unknown[]>>;
+    remote: Map<Upsert, Record<string, unknown[]>>;
+  }> {
+    const local = new Map<Upsert, Record<string, unknown[]>>();
+    const remote = new Map<Upsert, Record<string, unknown[]>>();
+    const byProp = new Map<string, Upsert[]>();
+    for (const u of rows) {
+      for (const prop of this.plan.changedCollections(u)) {
+        local.set(u, { ...local.get(u), [prop]: collectionKeys(this.localItems(u, prop)) });
+        if (u.resolved.remote && helper(u.resolved.remote).hasPrimaryKey()) {
+          byProp.set(prop, [...(byProp.get(prop) ?? []), u]);
+        }
+      }
+    }
+    for (const [prop, owners] of byProp) {
+      const remotes = owners.map((u) => u.resolved.remote!);
+      await this.tx.populate(remotes as never[], [prop] as never[]);
+      for (const u of owners) {
+        const items = (u.resolved.remote as Record<string, { getItems(): object[] }>)[prop]!.getItems();
+        remote.set(u, { ...remote.get(u), [prop]: collectionKeys(items) });
+      }
+    }
+    return { local, remote };
+  }
+
+  /** LOCAL's current items of a changed collection: read with the batch, or the targets of its pivot rows. */
+  private localItems(upsert: Upsert, prop: string): object[] {
+    const scope = this.plan.pivots.find((p) => p.property === prop && p.owners.includes(upsert));
+    if (!scope) return itemsOf(upsert, prop);
+    const ownerProp = scope.pivotMeta.properties[scope.ownerProp as never] as EntityProperty;
+    const targetProp = scope.pivotMeta.relations.find(
+      (r) => r.kind === ReferenceKind.MANY_TO_ONE && r.name !== scope.ownerProp,
+    );
+    if (!targetProp) return [];
+    return scope.kept.flatMap((k) => {
+      const owner = relationTarget(k.local, ownerProp);
+      const target = relationTarget(k.local, targetProp);
+      return owner && target && keyOf(owner) === upsert.pkKey ? [target] : [];
+    });
+  }
+
+  /**
    * Decisions stored by `resolveConflict()` for the batch's changed rows of `entity`: one lookup per entity and
    * batch, shared by the conflict checks and {@link settleResolutions} (none when LOCAL holds no decision).
    */
   private storedFor(entity: string): Promise<Map<string, StoredResolution>> {
     let stored = this.#stored.get(entity);
     if (!stored) {
-      const changed = [...(this.plan.upserts.get(entity)?.values() ?? [])].filter(
-        (u) => u.changes?.rowChanged,
-      );
+      // every logged row: a change of its collections alone can be a conflict too
+      const changed = [...(this.plan.upserts.get(entity)?.values() ?? [])].filter((u) => u.changes);
       const deleted = this.plan.deletes.filter((d) => d.meta.className === entity);
       stored = this.ctx.storedResolutions(entity, [
         ...changed.map((u) => u.pkKey),
@@ -846,7 +930,9 @@ export class BatchWriter {
         // A row matched by reference (or through LOCAL's references, as received from REMOTE) and not written
         // keeps its baseline: nothing was confirmed.
         // A row decided for REMOTE confirms REMOTE's values as the new baseline.
-        const confirmed = writesValues(u) || u.decision === 'remote';
+        // So does a row whose collections alone LOCAL changed, once written or decided for REMOTE, when REMOTE
+        // changed nothing else of it since: nothing of REMOTE's is left unseen.
+        const confirmed = writesValues(u) || u.decision === 'remote' || this.#collectionsCovered.has(u);
         if ((u.resolved.by === 'reference' || u.resolved.by === 'origin') && !confirmed) continue;
         const meta = u.remoteMeta;
         const hash = detectionMethod(meta, this.#detector.remoteLogs) === 'hash';
