@@ -186,6 +186,53 @@ describe.each(PAIRS)('conflicts and collections $name', (kinds) => {
       }
     });
 
+    it('a collection conflict decided for LOCAL while REMOTE also edited the values is decided once', async () => {
+      const p = await openSyncPair(kinds, { conflicts: 'manual', writePath });
+      try {
+        const { em, b1, t2 } = await twoBooks(p);
+        await remotePrice(p, 'b1', 5);
+        await remoteTag(p, 'b1', 't3');
+        await tick();
+        b1.tags.add(t2);
+        await em.flush();
+        await synchronize(p.local.orm, p.remote.orm);
+        const { pendingConflicts } = await synchroStatus(p.local.orm, p.remote.orm);
+        await resolveConflict(p.local.orm, pendingConflicts[0]!.id, 'local');
+        await synchronize(p.local.orm, p.remote.orm);
+        // LOCAL's collection; REMOTE's price, which LOCAL did not change, stays
+        expect(await remoteBooks(p)).toEqual(['b1 5 [t1,t2]', 'b2 1 [t1]']);
+        b1.tags.remove(t2);
+        await em.flush();
+        expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({
+          status: 'synced',
+          conflicts: [],
+        });
+        expect(await remoteBooks(p)).toEqual(['b1 5 [t1]', 'b2 1 [t1]']);
+      } finally {
+        await p.close();
+      }
+    });
+
+    it("a policy's merged values for a collection-only change write those values only", async () => {
+      const p = await openSyncPair(kinds, { conflicts: () => ({ meta: { merged: true } }), writePath });
+      try {
+        const { em, b1, t2 } = await twoBooks(p);
+        await remotePrice(p, 'b1', 5);
+        await remoteTag(p, 'b1', 't3');
+        await tick();
+        b1.tags.add(t2);
+        await em.flush();
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.conflicts.map((c) => c.resolution)).toEqual(['merged']);
+        // the collection follows LOCAL; REMOTE's price is not replaced by LOCAL's older one
+        expect(await remoteBooks(p)).toEqual(['b1 5 [t1,t2]', 'b2 1 [t1]']);
+        const remote = await p.remote.orm.em.fork().findOneOrFail(Book, { title: 'b1' });
+        expect(remote.meta).toEqual({ merged: true });
+      } finally {
+        await p.close();
+      }
+    });
+
     it("REMOTE changing another row's collection is no conflict; a later change of the row's own is", async () => {
       const p = await openSyncPair(kinds, { conflicts: 'manual', writePath });
       try {

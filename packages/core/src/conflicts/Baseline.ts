@@ -40,7 +40,10 @@ export function syncedValues(meta: EntityMetadata, entity: object): Record<strin
  */
 export function collectionKeys(items: readonly object[]): unknown[] {
   const keyed = items.map((item) => ({ pk: primaryKeyOf(item), key: keyString(primaryKeyOf(item)) }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keyed.sort((a, b) => {
+    if (typeof a.pk === 'number' && typeof b.pk === 'number') return a.pk - b.pk;
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  });
   return keyed.map((k) => k.pk);
 }
 

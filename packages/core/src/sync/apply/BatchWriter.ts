@@ -99,20 +99,13 @@ export class BatchWriter {
     this.holdPivotRows();
     const bulk = this.bulkEntities();
     for (const entity of this.ctx.entityOrder([...bulk])) await this.writeBulk(entity);
-    this.writeValues(bulk);
+    await this.writeValues(bulk);
     await this.writeLinks(bulk);
     await this.prunePivotRows();
     const bulkDeletes = await this.removeDeleted(bulk);
     await this.settleResolutions();
-    // A flush computes change sets over the whole identity map: skipped when nothing was left to it. The
-    // batch's own context counts them in its flush (computed once); a dry run or a caller's EntityManager
-    // (whose subscribers are the application's) computes them here.
-    if (this.#queued) {
-      if (this.ctx.dryRun || this.ctx.callerRemote) this.countChangeSets(this.tx.getUnitOfWork());
-      else this.countInFlush();
-    }
+    await this.flushQueued();
     if (this.ctx.dryRun) return this.#counts;
-    if (this.#queued) await withSynchroOrigin(this.ctx.source, () => this.tx.flush());
     for (const { meta, remotes } of bulkDeletes.reverse()) {
       this.#counts.deleted += await this.#bulk.delete(meta, remotes);
     }
@@ -238,8 +231,11 @@ export class BatchWriter {
     const values: Record<string, unknown> = {};
     const merged = typeof upsert.decision === 'object' ? upsert.decision.merged : {};
     const remote = upsert.resolved.remote as Record<string, unknown> | null;
+    // a row whose collection alone LOCAL changed: its LOCAL values are not newer than REMOTE's, only merged ones go
+    const mergedOnly = !!remote && !!upsert.resolved.by && !upsert.changes?.rowChanged;
     for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
       if (kind !== 'value') continue;
+      if (mergedOnly && !(prop.name in merged)) continue;
       const from = prop.name in merged ? merged : (upsert.local as Record<string, unknown>);
       if (remote && sameValue(remote[prop.name], from[prop.name])) continue;
       values[prop.name] = cloneValue(from[prop.name]);
@@ -550,8 +546,12 @@ export class BatchWriter {
     const scope = this.plan.pivots.find((p) => p.property === prop && p.owners.includes(upsert));
     if (!scope) return itemsOf(upsert, prop);
     const ownerProp = scope.pivotMeta.properties[scope.ownerProp as never] as EntityProperty;
+    const target = (upsert.meta.properties[prop as never] as EntityProperty).targetMeta?.className;
     const targetProp = scope.pivotMeta.relations.find(
-      (r) => r.kind === ReferenceKind.MANY_TO_ONE && r.name !== scope.ownerProp,
+      (r) =>
+        r.kind === ReferenceKind.MANY_TO_ONE &&
+        r.name !== scope.ownerProp &&
+        r.targetMeta?.className === target,
     );
     if (!targetProp) return [];
     return scope.kept.flatMap((k) => {
@@ -609,23 +609,52 @@ export class BatchWriter {
     return relations;
   }
 
-  /** Unit-of-work path: creates missing rows and assigns values (relations once every row exists). */
-  private writeValues(bulk: Set<string>): void {
-    const written: Upsert[] = [];
-    for (const upsert of this.plan.written()) {
-      if (bulk.has(upsert.meta.className) || !writesValues(upsert)) continue;
-      const values = this.valuesOf(upsert);
-      if (upsert.resolved.remote) {
-        this.tx.assign(upsert.resolved.remote, values as never);
-      } else {
-        upsert.resolved = {
-          remote: this.tx.create(upsert.remoteMeta.class, values as never, { persist: true }),
-        };
+  /**
+   * Hands what was queued to the unit of work to one flush. A flush computes change sets over the whole identity
+   * map, so it is skipped when nothing was queued. The batch's own context counts them in its flush (computed
+   * once); a dry run or a caller's EntityManager (whose subscribers are the application's) computes them here. A
+   * dry run writes nothing.
+   */
+  private async flushQueued(): Promise<void> {
+    if (!this.#queued) return;
+    if (this.ctx.dryRun || this.ctx.callerRemote) this.countChangeSets(this.tx.getUnitOfWork());
+    else this.countInFlush();
+    if (this.ctx.dryRun) return;
+    await withSynchroOrigin(this.ctx.source, () => this.tx.flush());
+    this.#queued = false;
+  }
+
+  /**
+   * Unit-of-work path: creates missing rows and assigns values (relations once every row exists). MikroORM
+   * inserts before it updates, so when a new row takes a natural key that another row of the batch moves away
+   * from (RemoteResolver.displaced), the updated values are flushed first, freeing the key.
+   */
+  private async writeValues(bulk: Set<string>): Promise<void> {
+    const rows = [...this.plan.written()].filter((u) => !bulk.has(u.meta.className) && writesValues(u));
+    const displaced = rows.some(
+      (u) => !u.resolved.remote && this.resolver.displaced.get(u.meta.className)?.has(u.pkKey),
+    );
+    const related = new Set<Upsert>();
+    for (const upsert of rows) {
+      if (!upsert.resolved.remote) continue;
+      this.tx.assign(upsert.resolved.remote, this.valuesOf(upsert) as never);
+      this.#queued = true;
+      // before an early flush, also the relations whose targets REMOTE has, so the row is updated once
+      if (displaced && this.targetsOf(upsert).every((t) => this.plan.remoteOf(t))) {
+        this.tx.assign(upsert.resolved.remote, this.relationsOf(upsert) as never);
+        related.add(upsert);
       }
-      written.push(upsert);
+    }
+    if (displaced && !this.ctx.dryRun) await this.flushQueued();
+    for (const upsert of rows) {
+      if (upsert.resolved.remote) continue;
+      upsert.resolved = {
+        remote: this.tx.create(upsert.remoteMeta.class, this.valuesOf(upsert) as never, { persist: true }),
+      };
       this.#queued = true;
     }
-    for (const upsert of written) {
+    for (const upsert of rows) {
+      if (related.has(upsert)) continue;
       const relations = this.relationsOf(upsert);
       if (Object.keys(relations).length) this.tx.assign(upsert.resolved.remote!, relations as never);
     }
@@ -929,10 +958,11 @@ export class BatchWriter {
         if (held.get(u.meta.className)?.has(u.pkKey)) continue;
         // A row matched by reference (or through LOCAL's references, as received from REMOTE) and not written
         // keeps its baseline: nothing was confirmed.
-        // A row decided for REMOTE confirms REMOTE's values as the new baseline.
-        // So does a row whose collections alone LOCAL changed, once written or decided for REMOTE, when REMOTE
-        // changed nothing else of it since: nothing of REMOTE's is left unseen.
-        const confirmed = writesValues(u) || u.decision === 'remote' || this.#collectionsCovered.has(u);
+        // A decided conflict confirms REMOTE's row as the decision saw it (its values and collections were in
+        // the conflict): for REMOTE, or for a row whose collection alone LOCAL changed (its values not written).
+        // So does a row whose collections alone LOCAL changed, once written, when REMOTE changed nothing else of
+        // it since: nothing of REMOTE's is left unseen.
+        const confirmed = writesValues(u) || u.decision !== undefined || this.#collectionsCovered.has(u);
         if ((u.resolved.by === 'reference' || u.resolved.by === 'origin') && !confirmed) continue;
         const meta = u.remoteMeta;
         const hash = detectionMethod(meta, this.#detector.remoteLogs) === 'hash';

@@ -105,6 +105,11 @@ export class RemoteResolver {
    * row received from REMOTE), no longer exists: REMOTE deleted it since the last sync. Value: its REMOTE key.
    */
   readonly vanished = new Map<string, Map<string, unknown>>();
+  /**
+   * Per entity, LOCAL keys of rows whose natural key found a REMOTE row that another row of the batch holds through
+   * its reference (and moves to another key): they are new on REMOTE, and their insert needs that update first.
+   */
+  readonly displaced = new Map<string, Set<string>>();
 
   constructor(
     private readonly local: EntityManager,
@@ -251,6 +256,8 @@ export class RemoteResolver {
         if (!claimed.has(r.remote)) continue;
         result.delete(pkKey);
         missing.push(pkKey);
+        const displaced = this.displaced.get(localMeta.className) ?? new Set<string>();
+        this.displaced.set(localMeta.className, displaced.add(pkKey));
       }
     }
     if (missing.length && !hasGeneratedPk(localMeta)) {
