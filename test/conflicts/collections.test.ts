@@ -321,6 +321,39 @@ describe.each(PAIRS)('conflicts and collections $name', (kinds) => {
       }
     });
 
+    it('a pivot row REMOTE made as an entity is a conflict for a LOCAL change of the collection', async () => {
+      const p = await openSyncPair(kinds, { conflicts: 'manual', writePath });
+      try {
+        const em = p.local.orm.em.fork();
+        const s = em.create(Student, { name: 'S' });
+        const [c1, c2] = [em.create(Course, { code: 'C1' }), em.create(Course, { code: 'C2' })];
+        em.create(Course, { code: 'C3' });
+        s.courses.add(c1);
+        await em.flush();
+        await synchronize(p.local.orm, p.remote.orm);
+        const rem = p.remote.orm.em.fork();
+        rem.create(Enrollment, {
+          student: await rem.findOneOrFail(Student, { name: 'S' }),
+          course: await rem.findOneOrFail(Course, { code: 'C3' }),
+          grade: 'REMOTE',
+        });
+        await rem.flush();
+        await tick();
+        s.courses.add(c2);
+        await em.flush();
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.conflicts).toEqual([
+          expect.objectContaining({ entity: 'Student', resolution: 'pending' }),
+        ]);
+        const rows = await p.remote.orm.em
+          .fork()
+          .find(Enrollment, {}, { populate: ['course'], orderBy: { course: { code: 'asc' } } });
+        expect(rows.map((r) => `${r.course.code} ${r.grade}`)).toEqual(['C1 null', 'C3 REMOTE']);
+      } finally {
+        await p.close();
+      }
+    });
+
     it('pivot-entity rows kept because the collection changed keep REMOTE values', async () => {
       const p = await openSyncPair(kinds, { conflicts: 'manual', writePath });
       try {

@@ -98,6 +98,8 @@ export class ConflictDetector {
   async collectionChanges(
     meta: EntityMetadata,
     rows: { pkKey: string; remote: object; baseline: Baseline; collections: ReadonlySet<string> }[],
+    /** Collections stored through a pivot entity whose key holds the owner's: its own rows' changes count too. */
+    pivots: ReadonlyMap<string, { meta: EntityMetadata; ownerIndex: number }> = new Map(),
   ): Promise<{ detected: Map<string, Detected>; covered: Set<string> }> {
     const detected = new Map<string, Detected>();
     const covered = new Set<string>();
@@ -111,9 +113,24 @@ export class ConflictDetector {
       ['id', 'pk', 'action', 'property', 'createdAt'],
     );
     const byRow = new Map<string, LogRow[]>();
-    for (const c of changes) {
-      const key = keyString(c.pk);
-      byRow.set(key, [...(byRow.get(key) ?? []), c]);
+    const add = (key: string, c: LogRow) => byRow.set(key, [...(byRow.get(key) ?? []), c]);
+    for (const c of changes) add(keyString(c.pk), c);
+    // a pivot row created or deleted as an entity: a change of its owner's collection (an update of its own
+    // columns is not, and is checked as that row's own change)
+    const wanted = new Set(logged.flatMap((r) => [...r.collections]));
+    for (const [property, pivot] of pivots) {
+      if (!wanted.has(property)) continue;
+      const owners = logged.map((r) => primaryKeyOf(r.remote));
+      for (const c of await this.readChanges(pivot.meta, owners, since, [
+        'id',
+        'pk',
+        'action',
+        'createdAt',
+      ])) {
+        if (c.action !== 'create' && c.action !== 'delete') continue;
+        const owner = Array.isArray(c.pk) ? c.pk[pivot.ownerIndex] : undefined;
+        if (owner !== undefined) add(keyString(owner), { ...c, action: 'link', property });
+      }
     }
     for (const { pkKey, remote, baseline, collections } of logged) {
       const after = (byRow.get(keyString(primaryKeyOf(remote))) ?? []).filter(

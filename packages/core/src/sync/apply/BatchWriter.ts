@@ -457,7 +457,7 @@ export class BatchWriter {
         ? await this.#detector.detect(remoteMeta, candidates)
         : new Map<string, Detected>();
       if (linked.length) {
-        const collections = await this.#detector.collectionChanges(remoteMeta, linked);
+        const collections = await this.#detector.collectionChanges(remoteMeta, linked, this.pivotsOf(entity));
         for (const [pkKey, d] of collections.detected) if (!detected.has(pkKey)) detected.set(pkKey, d);
         for (const c of linked) {
           // a versioned row's baseline holds its version too: a write REMOTE did not log still changes it
@@ -508,6 +508,21 @@ export class BatchWriter {
         }
       }
     }
+  }
+
+  /**
+   * The collections of `entity` synced as pivot-entity rows whose primary key holds the owner's (a composite key
+   * of the two relations): REMOTE's log names the owner of each such row it logged. A pivot with a key of its own
+   * does not, and is left out (docs/conflicts.md, Limits).
+   */
+  private pivotsOf(entity: string): Map<string, { meta: EntityMetadata; ownerIndex: number }> {
+    const pivots = new Map<string, { meta: EntityMetadata; ownerIndex: number }>();
+    for (const scope of this.plan.pivots) {
+      if (scope.owners[0]?.meta.className !== entity || !scope.remoteMeta.compositePK) continue;
+      const ownerIndex = scope.remoteMeta.primaryKeys.indexOf(scope.ownerProp as never);
+      if (ownerIndex >= 0) pivots.set(scope.property, { meta: scope.remoteMeta, ownerIndex });
+    }
+    return pivots;
   }
 
   /**
