@@ -233,6 +233,29 @@ describe.each(PAIRS)('conflicts and collections $name', (kinds) => {
       }
     });
 
+    it('merged values for a collection-only change leave the relations REMOTE holds', async () => {
+      const p = await openSyncPair(kinds, { conflicts: () => ({ meta: { merged: true } }), writePath });
+      try {
+        const { em, b1, t2 } = await twoBooks(p);
+        const rem = p.remote.orm.em.fork();
+        const moved = await rem.findOneOrFail(Book, { title: 'b1' }, { populate: ['tags'] });
+        moved.author = rem.create(Author, { email: 'r@x', name: 'R' });
+        moved.tags.add(rem.create(Tag, { name: 't3' }));
+        await rem.flush();
+        await tick();
+        b1.tags.add(t2);
+        await em.flush();
+        const report = await synchronize(p.local.orm, p.remote.orm);
+        expect(report.conflicts.map((c) => c.resolution)).toEqual(['merged']);
+        const after = await p.remote.orm.em
+          .fork()
+          .findOneOrFail(Book, { title: 'b1' }, { populate: ['author'] });
+        expect([after.author.email, after.meta]).toEqual(['r@x', { merged: true }]);
+      } finally {
+        await p.close();
+      }
+    });
+
     it("REMOTE changing another row's collection is no conflict; a later change of the row's own is", async () => {
       const p = await openSyncPair(kinds, { conflicts: 'manual', writePath });
       try {

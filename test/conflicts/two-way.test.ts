@@ -342,6 +342,55 @@ describe.each(PAIRS)('two-way conflicts $name', (kinds) => {
     },
   );
 
+  it('beside a key move, a row updated with a relation to a new row is counted once (unit of work)', async () => {
+    const p = await manualPair(kinds);
+    try {
+      const office = p.local.orm.em.fork();
+      const a = office.create(Author, { email: 'a@x', name: 'A' });
+      const book = office.create(Book, { title: 'k', author: a, price: 1 });
+      await office.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      a.email = 'z@x';
+      book.title = 'k2';
+      book.author = office.create(Author, { email: 'c@x', name: 'C' });
+      await office.flush();
+      office.create(Author, { email: 'a@x', name: 'A2' });
+      await office.flush();
+      const dry = await synchronize(p.local.orm, p.remote.orm, { writePath: 'unit-of-work', dryRun: true });
+      const report = await synchronize(p.local.orm, p.remote.orm, { writePath: 'unit-of-work' });
+      expect(report).toMatchObject({ status: 'synced', created: 2, updated: 2 });
+      expect([dry.created, dry.updated]).toEqual([2, 2]);
+      expect((await snapshot(p.remote.orm)).books).toEqual(['k2:c@x:1:']);
+      expect(await authorNames(p.remote.orm)).toEqual(['a@x:A2', 'c@x:C', 'z@x:A']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it.each(['bulk', 'unit-of-work'] as const)(
+    'a key move held by a conflict fails the batch by name; local-wins for that entity syncs it (%s)',
+    async (writePath) => {
+      const p = await manualPair(kinds);
+      try {
+        await moveKeyToNewRow(p);
+        const server = p.remote.orm.em.fork();
+        (await server.findOneOrFail(Author, { email: 'a@x' })).name = 'server';
+        await server.flush();
+        const failed = await synchronize(p.local.orm, p.remote.orm, { writePath });
+        expect(failed).toMatchObject({ status: 'failed', errors: [{ entity: 'Author' }] });
+        expect(await authorNames(p.remote.orm)).toEqual(['a@x:server']);
+        const report = await synchronize(p.local.orm, p.remote.orm, {
+          writePath,
+          conflicts: { Author: 'local-wins' },
+        });
+        expect(report).toMatchObject({ status: 'synced', created: 1 });
+        expect(await authorNames(p.remote.orm)).toEqual(['a@x:A2', 'z@x:A']);
+      } finally {
+        await p.close();
+      }
+    },
+  );
+
   it('a dry run of a natural key moved to a new row writes nothing and counts each row once', async () => {
     const p = await manualPair(kinds);
     try {

@@ -90,21 +90,18 @@ export class ConflictDetector {
 
   /**
    * REMOTE's own changes (not applied from this source) of many-to-many collections LOCAL changed, since each
-   * row's baseline (REMOTE-log detection only; a row without a log baseline is left out). A row is `detected`
-   * when REMOTE changed one of the same collections (with the latest such change), and `covered` when every
-   * REMOTE change of it since the baseline is a change of those collections: a decision on them then covers all
-   * REMOTE did, and its baseline may move on.
+   * row's baseline (REMOTE-log detection only; a row without a log baseline is left out): the rows for which
+   * REMOTE changed one of the same collections, with the latest such change.
    */
   async collectionChanges(
     meta: EntityMetadata,
     rows: { pkKey: string; remote: object; baseline: Baseline; collections: ReadonlySet<string> }[],
     /** Collections stored through a pivot entity whose key holds the owner's: its own rows' changes count too. */
     pivots: ReadonlyMap<string, { meta: EntityMetadata; ownerIndex: number }> = new Map(),
-  ): Promise<{ detected: Map<string, Detected>; covered: Set<string> }> {
+  ): Promise<Map<string, Detected>> {
     const detected = new Map<string, Detected>();
-    const covered = new Set<string>();
     const logged = rows.filter((r) => r.baseline.remoteLogId !== null);
-    if (!this.remoteLogs || !logged.length) return { detected, covered };
+    if (!this.remoteLogs || !logged.length) return detected;
     const since = Math.min(...logged.map((r) => r.baseline.remoteLogId!));
     const changes = await this.readChanges(
       meta,
@@ -137,12 +134,11 @@ export class ConflictDetector {
         (c) => Number(c.id) > baseline.remoteLogId!,
       );
       const same = after.filter((c) => c.action === 'link' && collections.has(c.property ?? ''));
-      if (same.length === after.length) covered.add(pkKey);
       if (!same.length) continue;
       const last = same.reduce((a, b) => (Number(b.id) > Number(a.id) ? b : a));
       detected.set(pkKey, { remoteChangedAt: last.createdAt, remoteLogId: Number(last.id) });
     }
-    return { detected, covered };
+    return detected;
   }
 
   /** REMOTE's own changes of the rows of `pks` after log id `since` (none when REMOTE keeps no log). */

@@ -75,11 +75,6 @@ export class BatchWriter {
   readonly #remoteLog: ChangeRow[] = [];
   readonly #deletedRefs: { entity: string; localPk: string }[] = [];
   readonly #stored = new Map<string, Promise<Map<string, StoredResolution>>>();
-  /**
-   * Rows whose collections alone LOCAL changed and whose every REMOTE change since the baseline was of those
-   * collections: once written (or kept for REMOTE), their baseline moves on.
-   */
-  readonly #collectionsCovered = new Set<Upsert>();
   /** Something was handed to the unit of work (created, assigned, removed, a collection set). */
   #queued = false;
 
@@ -232,7 +227,7 @@ export class BatchWriter {
     const merged = typeof upsert.decision === 'object' ? upsert.decision.merged : {};
     const remote = upsert.resolved.remote as Record<string, unknown> | null;
     // a row whose collection alone LOCAL changed: its LOCAL values are not newer than REMOTE's, only merged ones go
-    const mergedOnly = !!remote && !!upsert.resolved.by && !upsert.changes?.rowChanged;
+    const mergedOnly = collectionOnly(upsert);
     for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
       if (kind !== 'value') continue;
       if (mergedOnly && !(prop.name in merged)) continue;
@@ -458,13 +453,7 @@ export class BatchWriter {
         : new Map<string, Detected>();
       if (linked.length) {
         const collections = await this.#detector.collectionChanges(remoteMeta, linked, this.pivotsOf(entity));
-        for (const [pkKey, d] of collections.detected) if (!detected.has(pkKey)) detected.set(pkKey, d);
-        for (const c of linked) {
-          // a versioned row's baseline holds its version too: a write REMOTE did not log still changes it
-          const version = c.baseline.remoteVersion;
-          if (version !== null && versionOf(remoteMeta, c.remote) !== version) continue;
-          if (collections.covered.has(c.pkKey)) this.#collectionsCovered.add(c.upsert);
-        }
+        for (const [pkKey, d] of collections) if (!detected.has(pkKey)) detected.set(pkKey, d);
       }
       if (detected.size) {
         await this.unseen(
@@ -519,6 +508,11 @@ export class BatchWriter {
     const pivots = new Map<string, { meta: EntityMetadata; ownerIndex: number }>();
     for (const scope of this.plan.pivots) {
       if (scope.owners[0]?.meta.className !== entity || !scope.remoteMeta.compositePK) continue;
+      // the logged key lists each related row's key in place: one value each only for single-column keys
+      const single = scope.remoteMeta
+        .getPrimaryProps()
+        .every((p) => (p.targetMeta?.primaryKeys.length ?? 1) === 1);
+      if (!single) continue;
       const ownerIndex = scope.remoteMeta.primaryKeys.indexOf(scope.ownerProp as never);
       if (ownerIndex >= 0) pivots.set(scope.property, { meta: scope.remoteMeta, ownerIndex });
     }
@@ -613,9 +607,13 @@ export class BatchWriter {
     }
   }
 
-  /** The carried relations, pointing at the REMOTE rows of their LOCAL targets. */
+  /**
+   * The carried relations, pointing at the REMOTE rows of their LOCAL targets. None for a row whose collection alone
+   * LOCAL changed: its LOCAL relations are not newer than REMOTE's (and merged values carry no relations).
+   */
   private relationsOf(upsert: Upsert): Record<string, unknown> {
     const relations: Record<string, unknown> = {};
+    if (collectionOnly(upsert)) return relations;
     for (const [prop, kind] of carriedProperties(upsert.meta, this.ctx.skipped(upsert.meta.className))) {
       if (kind !== 'relation') continue;
       const target = relationTarget(upsert.local, prop);
@@ -649,27 +647,35 @@ export class BatchWriter {
     const displaced = rows.some(
       (u) => !u.resolved.remote && this.resolver.displaced.get(u.meta.className)?.has(u.pkKey),
     );
-    const related = new Set<Upsert>();
-    for (const upsert of rows) {
-      if (!upsert.resolved.remote) continue;
-      this.tx.assign(upsert.resolved.remote, this.valuesOf(upsert) as never);
+    // before an early flush, existing rows whose relations all point at rows REMOTE has (values and relations
+    // together, so each row is updated, and counted, once); the others with the new rows
+    const early = new Set(
+      displaced && !this.ctx.dryRun
+        ? rows.filter((u) => u.resolved.remote && this.targetsOf(u).every((t) => this.plan.remoteOf(t)))
+        : [],
+    );
+    for (const upsert of early) {
+      this.tx.assign(upsert.resolved.remote!, {
+        ...this.valuesOf(upsert),
+        ...this.relationsOf(upsert),
+      } as never);
       this.#queued = true;
-      // before an early flush, also the relations whose targets REMOTE has, so the row is updated once
-      if (displaced && this.targetsOf(upsert).every((t) => this.plan.remoteOf(t))) {
-        this.tx.assign(upsert.resolved.remote, this.relationsOf(upsert) as never);
-        related.add(upsert);
+    }
+    if (early.size) await this.flushQueued();
+    for (const upsert of rows) {
+      if (early.has(upsert)) continue;
+      const values = this.valuesOf(upsert);
+      if (upsert.resolved.remote) {
+        this.tx.assign(upsert.resolved.remote, values as never);
+      } else {
+        upsert.resolved = {
+          remote: this.tx.create(upsert.remoteMeta.class, values as never, { persist: true }),
+        };
       }
-    }
-    if (displaced && !this.ctx.dryRun) await this.flushQueued();
-    for (const upsert of rows) {
-      if (upsert.resolved.remote) continue;
-      upsert.resolved = {
-        remote: this.tx.create(upsert.remoteMeta.class, this.valuesOf(upsert) as never, { persist: true }),
-      };
       this.#queued = true;
     }
     for (const upsert of rows) {
-      if (related.has(upsert)) continue;
+      if (early.has(upsert)) continue;
       const relations = this.relationsOf(upsert);
       if (Object.keys(relations).length) this.tx.assign(upsert.resolved.remote!, relations as never);
     }
@@ -975,9 +981,7 @@ export class BatchWriter {
         // keeps its baseline: nothing was confirmed.
         // A decided conflict confirms REMOTE's row as the decision saw it (its values and collections were in
         // the conflict): for REMOTE, or for a row whose collection alone LOCAL changed (its values not written).
-        // So does a row whose collections alone LOCAL changed, once written, when REMOTE changed nothing else of
-        // it since: nothing of REMOTE's is left unseen.
-        const confirmed = writesValues(u) || u.decision !== undefined || this.#collectionsCovered.has(u);
+        const confirmed = writesValues(u) || u.decision !== undefined;
         if ((u.resolved.by === 'reference' || u.resolved.by === 'origin') && !confirmed) continue;
         const meta = u.remoteMeta;
         const hash = detectionMethod(meta, this.#detector.remoteLogs) === 'hash';
@@ -1022,6 +1026,11 @@ export class BatchWriter {
       });
     }
   }
+}
+
+/** A row REMOTE has, found by reference or key, whose values LOCAL did not change (a collection change only). */
+function collectionOnly(upsert: Upsert): boolean {
+  return !!upsert.resolved.remote && !!upsert.resolved.by && !upsert.changes?.rowChanged;
 }
 
 /** A REMOTE row's key string, or null for none. */
