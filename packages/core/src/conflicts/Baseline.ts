@@ -39,7 +39,10 @@ export function syncedValues(meta: EntityMetadata, entity: object): Record<strin
  * (stored decisions compare them as JSON).
  */
 export function collectionKeys(items: readonly object[]): unknown[] {
-  const keyed = items.map((item) => ({ pk: primaryKeyOf(item), key: keyString(primaryKeyOf(item)) }));
+  const keyed = items.map((item) => {
+    const pk = primaryKeyOf(item);
+    return { pk, key: keyString(pk) };
+  });
   keyed.sort((a, b) => {
     if (typeof a.pk === 'number' && typeof b.pk === 'number') return a.pk - b.pk;
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;

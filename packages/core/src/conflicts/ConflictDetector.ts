@@ -103,27 +103,21 @@ export class ConflictDetector {
     const logged = rows.filter((r) => r.baseline.remoteLogId !== null);
     if (!this.remoteLogs || !logged.length) return detected;
     const since = Math.min(...logged.map((r) => r.baseline.remoteLogId!));
-    const changes = await this.readChanges(
-      meta,
-      logged.map((r) => primaryKeyOf(r.remote)),
-      since,
-      ['id', 'pk', 'action', 'property', 'createdAt'],
-    );
+    const owners = logged.map((r) => primaryKeyOf(r.remote));
+    const fields: (keyof LogRow)[] = ['id', 'pk', 'action', 'property', 'createdAt'];
     const byRow = new Map<string, LogRow[]>();
-    const add = (key: string, c: LogRow) => byRow.set(key, [...(byRow.get(key) ?? []), c]);
-    for (const c of changes) add(keyString(c.pk), c);
+    const add = (key: string, c: LogRow) => {
+      const list = byRow.get(key);
+      if (list) list.push(c);
+      else byRow.set(key, [c]);
+    };
+    for (const c of await this.readChanges(meta, owners, since, fields)) add(keyString(c.pk), c);
     // a pivot row created or deleted as an entity: a change of its owner's collection (an update of its own
     // columns is not, and is checked as that row's own change)
     const wanted = new Set(logged.flatMap((r) => [...r.collections]));
     for (const [property, pivot] of pivots) {
       if (!wanted.has(property)) continue;
-      const owners = logged.map((r) => primaryKeyOf(r.remote));
-      for (const c of await this.readChanges(pivot.meta, owners, since, [
-        'id',
-        'pk',
-        'action',
-        'createdAt',
-      ])) {
+      for (const c of await this.readChanges(pivot.meta, owners, since, fields)) {
         if (c.action !== 'create' && c.action !== 'delete') continue;
         const owner = Array.isArray(c.pk) ? c.pk[pivot.ownerIndex] : undefined;
         if (owner !== undefined) add(keyString(owner), { ...c, action: 'link', property });

@@ -438,13 +438,10 @@ export class BatchWriter {
       const candidates = baselined(tracked);
       // rows whose many-to-many collections LOCAL changed: checked against REMOTE's changes of the same ones
       const linked = baselined(
-        upserts.filter(
-          (u) =>
-            (u.resolved.by === 'reference' || u.resolved.by === 'origin') &&
-            !!u.changes &&
-            this.plan.changedCollections(u).size > 0,
-        ),
-      ).map((c) => ({ ...c, collections: this.plan.changedCollections(c.upsert) }));
+        upserts.filter((u) => (u.resolved.by === 'reference' || u.resolved.by === 'origin') && !!u.changes),
+      )
+        .map((c) => ({ ...c, collections: this.plan.changedCollections(c.upsert) }))
+        .filter((c) => c.collections.size > 0);
       if (!candidates.length && !linked.length && !created.length && !gone.length) continue;
       const rows = [...new Set([...tracked, ...linked.map((c) => c.upsert), ...created, ...gone])];
       const remoteMeta = rows[0]!.remoteMeta;

@@ -256,8 +256,7 @@ export class RemoteResolver {
         if (!claimed.has(r.remote)) continue;
         result.delete(pkKey);
         missing.push(pkKey);
-        const displaced = this.displaced.get(localMeta.className) ?? new Set<string>();
-        this.displaced.set(localMeta.className, displaced.add(pkKey));
+        entryOf(this.displaced, localMeta.className, () => new Set<string>()).add(pkKey);
       }
     }
     if (missing.length && !hasGeneratedPk(localMeta)) {
