@@ -45,7 +45,22 @@ export interface PivotScope extends UserPivot {
 export class BatchPlan {
   readonly upserts = new Map<string, Map<string, Upsert>>();
   readonly deletes: Deletion[] = [];
-  readonly pivots: PivotScope[] = [];
+  readonly #pivots: PivotScope[] = [];
+
+  /** The user pivot collections synced as pivot rows. */
+  get pivots(): readonly PivotScope[] {
+    return this.#pivots;
+  }
+
+  addPivots(scope: PivotScope): void {
+    this.#pivots.push(scope);
+    this.#pivotCollections = undefined;
+  }
+
+  /** Whether `upsert` owns pivot rows of its collection `prop` in this batch. */
+  pivotOwner(upsert: Upsert, prop: string): boolean {
+    return this.pivotCollections().get(upsert)?.includes(prop) ?? false;
+  }
 
   /** The upsert of a LOCAL entity, if it is part of the batch. */
   upsertOf(local: object): Upsert | undefined {
@@ -67,7 +82,7 @@ export class BatchPlan {
     return props;
   }
 
-  /** The pivot-entity properties of each owner, built once the plan is complete (when the batch is written). */
+  /** The pivot-entity properties of each owner, built when first asked for and again after a scope is added. */
   private pivotCollections(): Map<Upsert, string[]> {
     if (!this.#pivotCollections) {
       this.#pivotCollections = new Map();

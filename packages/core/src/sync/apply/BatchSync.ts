@@ -30,6 +30,10 @@ export class BatchSync {
   #resolver!: RemoteResolver;
   #tx!: EntityManager;
   #changes = 0;
+  /** Rows resolved so far, by entity (resolution runs again for rows added after conflicts are decided). */
+  readonly #done = new Map<string, Set<string>>();
+  /** Rows created on REMOTE whose collections were added by {@link completeCreatedRows}. */
+  readonly #whole = new WeakSet<Upsert>();
 
   constructor(
     private readonly ctx: SyncContext,
@@ -57,7 +61,11 @@ export class BatchSync {
       this.ctx.received,
     );
     await this.resolveAll();
-    return new BatchWriter(this.ctx, tx, this.#plan, this.#resolver).write(this.#changes);
+    const writer = new BatchWriter(this.ctx, tx, this.#plan, this.#resolver);
+    await writer.decide();
+    // once conflicts are decided, the rows to be created are known: each is created whole
+    while (await this.completeCreatedRows()) await this.resolveAll();
+    return writer.write(this.#changes);
   }
 
   /** Loads the LOCAL rows of one entity; existing ones are upserted, vanished ones deleted. */
@@ -90,50 +98,101 @@ export class BatchSync {
       }
     }
     const linked = [...byPk.values()].filter((r) => r.links.size && locals.has(r.pkKey));
-    const props = new Set(linked.flatMap((r) => [...r.links]));
-    const unlink = (r: RowChanges, prop: string) => {
-      r.links.delete(prop);
-      this.#upserts.get(meta.className)?.get(r.pkKey)?.links.delete(prop);
-    };
-    for (const prop of props) {
-      let rows = linked.filter((r) => r.links.has(prop));
-      const owners = rows.map((r) => locals.get(r.pkKey)!);
-      const pivot = userPivotOf(this.local.getMetadata(), meta, prop);
-      if (!pivot) {
-        const byOwner = await this.loadItems(meta, prop, owners);
-        for (const r of rows) {
-          const upsert = this.#upserts.get(meta.className)!.get(r.pkKey)!;
-          const items = byOwner ? (byOwner.get(locals.get(r.pkKey)!) ?? []) : itemsOf(upsert, prop);
-          if (byOwner) {
-            upsert.items ??= new Map();
-            upsert.items.set(prop, items);
-          }
-          if (implied.get(r)?.has(prop) && items.length === 0) unlink(r, prop);
-        }
-        continue;
-      }
-      // Synced as pivot rows, with their extra columns; the collection itself is not rewritten.
-      for (const r of rows) r.links.delete(prop);
-      const pivotRemote = this.ctx.remoteMeta(pivot.pivotMeta.className);
-      const found = await this.local.find(pivot.pivotMeta.class, {
-        [pivot.ownerProp]: { $in: owners },
-      } as never);
-      const withRows = new Set(
-        found.map((row) => relationTarget(row, pivot.pivotMeta.properties[pivot.ownerProp as never])),
+    const byRow = new Map(linked.map((r) => [r, this.#upserts.get(meta.className)!.get(r.pkKey)!]));
+    for (const prop of new Set(linked.flatMap((r) => [...r.links]))) {
+      const rows = linked.filter((r) => r.links.has(prop));
+      await this.planCollection(
+        meta,
+        prop,
+        rows.map((r) => byRow.get(r)!),
+        new Set(rows.filter((r) => implied.get(r)?.has(prop)).map((r) => byRow.get(r)!)),
       );
-      rows = rows.filter((r) => !implied.get(r)?.has(prop) || withRows.has(locals.get(r.pkKey)!));
-      const kept = found.map((row) =>
-        this.addUpsert(pivot.pivotMeta, pivotRemote, keyString(primaryKeyOf(row)), row, new Set(), false),
-      );
-      const ownerUpserts = rows.map((r) => this.#upserts.get(meta.className)!.get(r.pkKey)!);
-      this.#plan.pivots.push({
-        ...pivot,
-        property: prop,
-        remoteMeta: pivotRemote,
-        owners: ownerUpserts,
-        kept,
-      });
     }
+  }
+
+  /**
+   * Plans the many-to-many property `prop` of `owners` (upserts of `meta`): reads their current LOCAL items, or,
+   * for a collection stored through a pivot entity, adds its LOCAL pivot rows as upserts (synced with their extra
+   * columns; the collection itself is not rewritten). An owner of `optional` with no items is left out: it is a
+   * row new to REMOTE, so there is nothing to write.
+   */
+  private async planCollection(
+    meta: EntityMetadata,
+    prop: string,
+    owners: Upsert[],
+    optional: ReadonlySet<Upsert>,
+  ): Promise<void> {
+    const pivot = userPivotOf(this.local.getMetadata(), meta, prop);
+    if (!pivot) {
+      const byOwner = await this.loadItems(
+        meta,
+        prop,
+        owners.map((u) => u.local),
+      );
+      for (const upsert of owners) {
+        const items = byOwner ? (byOwner.get(upsert.local) ?? []) : itemsOf(upsert, prop);
+        if (byOwner) {
+          upsert.items ??= new Map();
+          upsert.items.set(prop, items);
+        }
+        if (optional.has(upsert) && items.length === 0) upsert.links.delete(prop);
+      }
+      return;
+    }
+    for (const upsert of owners) upsert.links.delete(prop);
+    const pivotRemote = this.ctx.remoteMeta(pivot.pivotMeta.className);
+    const found = await this.local.find(pivot.pivotMeta.class, {
+      [pivot.ownerProp]: { $in: owners.map((u) => u.local) },
+    } as never);
+    const withRows = new Set(
+      found.map((row) => relationTarget(row, pivot.pivotMeta.properties[pivot.ownerProp as never])),
+    );
+    const kept = found.map((row) =>
+      this.addUpsert(pivot.pivotMeta, pivotRemote, keyString(primaryKeyOf(row)), row, new Set(), false),
+    );
+    this.#plan.addPivots({
+      ...pivot,
+      property: prop,
+      remoteMeta: pivotRemote,
+      owners: owners.filter((u) => !optional.has(u) || withRows.has(u.local)),
+      kept,
+    });
+  }
+
+  /**
+   * Makes every row the batch creates on REMOTE whole: a row LOCAL did not log as created in this batch (one
+   * REMOTE deleted and a decision makes again, or one REMOTE never had, only pointed at or changed) gets the
+   * items of its many-to-many collections too, which LOCAL's log of this batch may not name. Returns whether
+   * anything was added, whose rows must then be resolved.
+   */
+  private async completeCreatedRows(): Promise<boolean> {
+    const byEntity = new Map<string, Upsert[]>();
+    for (const upsert of this.#plan.written()) {
+      if (upsert.resolved.remote || upsert.changes?.created || this.#whole.has(upsert)) continue;
+      this.#whole.add(upsert);
+      const list = byEntity.get(upsert.meta.className);
+      if (list) list.push(upsert);
+      else byEntity.set(upsert.meta.className, [upsert]);
+    }
+    let added = false;
+    for (const [entity, rows] of byEntity) {
+      const meta = rows[0]!.meta;
+      for (const prop of ownedCollections(meta, this.ctx.skipped(entity))) {
+        const owners = rows.filter((u) => !u.links.has(prop) && !this.#plan.pivotOwner(u, prop));
+        if (!owners.length) continue;
+        for (const u of owners) u.links.add(prop);
+        await this.planCollection(meta, prop, owners, new Set(owners));
+        for (const u of owners) {
+          const pivotRows = this.#plan.pivotOwner(u, prop);
+          if (!u.links.has(prop) && !pivotRows) continue;
+          added = true;
+          // a target created with its collections is written as a row of its own (and stays so once created)
+          u.ensureOnly = false;
+          if (!pivotRows) for (const item of itemsOf(u, prop)) this.addTarget(item);
+        }
+      }
+    }
+    return added;
   }
 
   /**
@@ -220,7 +279,7 @@ export class BatchSync {
    * (created once, watched or not), so the loop runs until nothing new is found.
    */
   private async resolveAll(): Promise<void> {
-    const done = new Map<string, Set<string>>();
+    const done = this.#done;
     const remoteTarget = (local: object) => {
       if (typeof local !== 'object') return undefined;
       const upsert = this.#plan.upsertOf(local);

@@ -88,9 +88,16 @@ export class BatchWriter {
     this.#detector = new ConflictDetector(tx, ctx.source, findRuntime(tx)?.capture ?? false);
   }
 
+  /**
+   * Detects REMOTE changes since the last sync and decides each conflict, before anything is written (the rows
+   * to be created are known only then). Called once, before {@link write}.
+   */
+  decide(): Promise<void> {
+    return this.resolveConflicts();
+  }
+
   async write(changes: number): Promise<BatchCounts> {
     this.#counts.changes = changes;
-    await this.resolveConflicts();
     this.holdPivotRows();
     const bulk = this.bulkEntities();
     for (const entity of this.ctx.entityOrder([...bulk])) await this.writeBulk(entity);

@@ -1,0 +1,138 @@
+import { synchronize, withoutSynchroLog } from '@mikro-synchro/core';
+import { describe, expect, it } from 'vitest';
+import { Author, Book, Course, Enrollment, Person, Student, Tag } from '../support/model.js';
+import type { TestPair } from '../support/orm.js';
+import { openSyncPair, PATH_PAIRS } from '../support/sync.js';
+
+/** REMOTE's books as `title price [tags]`. */
+async function remoteBooks(p: TestPair): Promise<string[]> {
+  const books = await p.remote.orm.em
+    .fork()
+    .find(Book, {}, { populate: ['tags'], orderBy: { title: 'asc' } });
+  return books.map((b) => `${b.title} ${b.price} [${b.tags.map((t) => t.name).sort()}]`);
+}
+
+/** REMOTE's enrollments as `student course grade`. */
+async function remoteEnrollments(p: TestPair): Promise<string[]> {
+  const rows = await p.remote.orm.em
+    .fork()
+    .find(Enrollment, {}, { populate: ['student', 'course'], orderBy: { course: { code: 'asc' } } });
+  return rows.map((r) => `${r.student.name} ${r.course.code} ${r.grade}`);
+}
+
+// A row the sync creates on REMOTE is created whole: with the items of its many-to-many collections, not only
+// with the values LOCAL changed. Before, only collections changed in the same batch came along, so a row made
+// again over REMOTE's delete, or one that only LOCAL had, arrived with empty collections and stayed so.
+describe.each(PATH_PAIRS)('rows the sync creates on REMOTE carry their collections $name $path', (pair) => {
+  const open = () => openSyncPair(pair, { conflicts: 'local-wins', writePath: pair.path });
+
+  it('a row REMOTE deleted, made again by a decision for LOCAL, comes back with its tags', async () => {
+    const p = await open();
+    try {
+      const em = p.local.orm.em.fork();
+      const author = em.create(Author, { email: 'a@x', name: 'A' });
+      const tags = [em.create(Tag, { name: 't1' }), em.create(Tag, { name: 't2' })];
+      const book = em.create(Book, { title: 'B', author, price: 1, tags });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const rem = p.remote.orm.em.fork();
+      rem.remove(await rem.findOneOrFail(Book, { title: 'B' }));
+      await rem.flush();
+      book.price = 2;
+      await em.flush();
+
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Book', remote: {}, resolution: 'local' }),
+      ]);
+      expect(report).toMatchObject({ status: 'synced', created: 1 });
+      expect(await remoteBooks(p)).toEqual(['B 2 [t1,t2]']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a row REMOTE never had, changed at LOCAL after an unlogged import, arrives with its tags', async () => {
+    const p = await open();
+    try {
+      const em = p.local.orm.em.fork();
+      const book = await withoutSynchroLog(async () => {
+        const author = em.create(Author, { email: 'a@x', name: 'A' });
+        const tags = [em.create(Tag, { name: 't1' }), em.create(Tag, { name: 't2' })];
+        const made = em.create(Book, { title: 'B', author, price: 1, tags });
+        await em.flush();
+        return made;
+      });
+      book.price = 2;
+      await em.flush();
+
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', conflicts: [] });
+      expect(await remoteBooks(p)).toEqual(['B 2 [t1,t2]']);
+      // the collection is the row's own from now on: a later LOCAL change of it is synced as usual
+      book.tags.remove(book.tags.getItems().find((t) => t.name === 't1')!);
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      expect(await remoteBooks(p)).toEqual(['B 2 [t2]']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('an item REMOTE lacks is created with its own collection, and so are the items of that', async () => {
+    const p = await open();
+    try {
+      const em = p.local.orm.em.fork();
+      const bob = await withoutSynchroLog(async () => {
+        const made = em.create(Person, { name: 'bob' });
+        made.friends.add(em.create(Person, { name: 'carol' }));
+        await em.flush();
+        return made;
+      });
+      // only alice is logged; bob and carol were made before logging
+      em.create(Person, { name: 'alice' }).friends.add(bob);
+      await em.flush();
+
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', created: 3 });
+      const people = await p.remote.orm.em
+        .fork()
+        .find(Person, {}, { populate: ['friends'], orderBy: { name: 'asc' } });
+      expect(people.map((x) => `${x.name} [${x.friends.map((f) => f.name)}]`)).toEqual([
+        'alice [bob]',
+        'bob [carol]',
+        'carol []',
+      ]);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a pivot-entity collection comes back with its rows and their extra columns', async () => {
+    const p = await open();
+    try {
+      const em = p.local.orm.em.fork();
+      const s = em.create(Student, { name: 'S' });
+      const [c1, c2] = [em.create(Course, { code: 'C1' }), em.create(Course, { code: 'C2' })];
+      em.create(Enrollment, { student: s, course: c1, grade: 'A' });
+      em.create(Enrollment, { student: s, course: c2, grade: 'B' });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      expect(await remoteEnrollments(p)).toEqual(['S C1 A', 'S C2 B']);
+      const rem = p.remote.orm.em.fork();
+      const gone = await rem.findOneOrFail(Student, { name: 'S' });
+      for (const row of await rem.find(Enrollment, { student: gone })) rem.remove(row);
+      rem.remove(gone);
+      await rem.flush();
+      s.name = 'S2';
+      await em.flush();
+
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Student', remote: {}, resolution: 'local' }),
+      ]);
+      expect(report.status).toBe('synced');
+      expect(await remoteEnrollments(p)).toEqual(['S2 C1 A', 'S2 C2 B']);
+    } finally {
+      await p.close();
+    }
+  });
+});
