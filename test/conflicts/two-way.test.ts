@@ -2,7 +2,7 @@ import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core';
 import { synchronize, synchroStatus, withoutSynchroLog, withSynchro } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
-import { Author, Book, Doc, MODEL, Tag } from '../support/model.js';
+import { Author, Book, Course, Doc, Enrollment, MODEL, Student, Tag } from '../support/model.js';
 import { openPair, type TestPair } from '../support/orm.js';
 import { authorNames, tick } from '../support/rows.js';
 
@@ -27,11 +27,7 @@ async function snapshot(orm: TestPair['local']['orm']) {
 
 describe.each(PAIRS)('two-way sync $name', (kinds) => {
   it("a collection change LOCAL received is no conflict for LOCAL's own later change of it; one it did not is", async () => {
-    const p = await openPair(
-      kinds,
-      withSynchro({ entities: MODEL }, { remote: 'server', conflicts: 'manual' }),
-      withSynchro({ entities: MODEL }, { remote: 'office', conflicts: 'manual' }),
-    );
+    const p = await manualPair(kinds);
     try {
       const office = p.local.orm.em.fork();
       const author = office.create(Author, { email: 'a@x', name: 'A' });
@@ -64,6 +60,53 @@ describe.each(PAIRS)('two-way sync $name', (kinds) => {
       const report = await synchronize(p.local.orm, p.remote.orm);
       expect(report.conflicts).toEqual([expect.objectContaining({ entity: 'Book', resolution: 'pending' })]);
       expect((await snapshot(p.remote.orm)).books).toEqual(['b:a@x:1:s1|s2|t1|t2']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('pivot rows LOCAL received as entities are no conflict for its later change of the collection; unreceived ones are', async () => {
+    const p = await manualPair(kinds);
+    try {
+      const office = p.local.orm.em.fork();
+      const s = office.create(Student, { name: 'S' });
+      for (const code of ['C1', 'C2', 'C3', 'C4']) office.create(Course, { code });
+      await office.flush();
+      office.create(Enrollment, { student: s, course: await office.findOneOrFail(Course, { code: 'C1' }) });
+      await office.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      /** The server enrolls S in `code` with grade `grade`, as a row of the pivot entity. */
+      const enrollOnServer = async (code: string, grade: string) => {
+        const server = p.remote.orm.em.fork();
+        server.create(Enrollment, {
+          student: await server.findOneOrFail(Student, { name: 'S' }),
+          course: await server.findOneOrFail(Course, { code }),
+          grade,
+        });
+        await server.flush();
+      };
+      const codes = async (orm: TestPair['local']['orm']) =>
+        (await orm.em.fork().find(Enrollment, {}, { populate: ['course'] })).map((e) => e.course.code).sort();
+      // the server's enrollment comes back to the office before the office changes the collection
+      await enrollOnServer('C2', 'B');
+      await synchronize(p.remote.orm, p.local.orm);
+      await tick();
+      const fresh = p.local.orm.em.fork();
+      const student = await fresh.findOneOrFail(Student, { name: 'S' }, { populate: ['courses'] });
+      student.courses.add(await fresh.findOneOrFail(Course, { code: 'C3' }));
+      await fresh.flush();
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status: 'synced', conflicts: [] });
+      expect(await codes(p.remote.orm)).toEqual(['C1', 'C2', 'C3']);
+      // a server enrollment the office has not received is one
+      await enrollOnServer('C4', 'D');
+      await tick();
+      student.courses.remove(await fresh.findOneOrFail(Course, { code: 'C1' }));
+      await fresh.flush();
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Student', resolution: 'pending' }),
+      ]);
+      expect(await codes(p.remote.orm)).toEqual(['C1', 'C2', 'C3', 'C4']);
     } finally {
       await p.close();
     }

@@ -1,4 +1,4 @@
-import { synchronize, withoutSynchroLog } from '@mikro-synchro/core';
+import { type ConflictPolicy, synchronize, withoutSynchroLog } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { Author, Book, Course, Enrollment, Person, Student, Tag } from '../support/model.js';
 import type { TestPair } from '../support/orm.js';
@@ -24,7 +24,8 @@ async function remoteEnrollments(p: TestPair): Promise<string[]> {
 // with the values LOCAL changed. Before, only collections changed in the same batch came along, so a row made
 // again over REMOTE's delete, or one that only LOCAL had, arrived with empty collections and stayed so.
 describe.each(PATH_PAIRS)('rows the sync creates on REMOTE carry their collections $name $path', (pair) => {
-  const open = () => openSyncPair(pair, { conflicts: 'local-wins', writePath: pair.path });
+  const open = (conflicts: ConflictPolicy | Record<string, ConflictPolicy> = 'local-wins') =>
+    openSyncPair(pair, { conflicts, writePath: pair.path });
 
   it('a row REMOTE deleted, made again by a decision for LOCAL, comes back with its tags', async () => {
     const p = await open();
@@ -131,6 +132,67 @@ describe.each(PATH_PAIRS)('rows the sync creates on REMOTE carry their collectio
       ]);
       expect(report.status).toBe('synced');
       expect(await remoteEnrollments(p)).toEqual(['S2 C1 A', 'S2 C2 B']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('an item a conflict keeps off REMOTE is left out of the collection of a row made again', async () => {
+    const p = await open({ Book: 'local-wins', Tag: 'manual' });
+    try {
+      const em = p.local.orm.em.fork();
+      const author = em.create(Author, { email: 'a@x', name: 'A' });
+      const [t1, t2] = [em.create(Tag, { name: 't1' }), em.create(Tag, { name: 't2' })];
+      const book = em.create(Book, { title: 'B', author, price: 1, tags: [t1, t2] });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      // the server deletes the book and t2; the office edits both
+      const rem = p.remote.orm.em.fork();
+      rem.remove(await rem.findOneOrFail(Book, { title: 'B' }));
+      await rem.flush();
+      rem.remove(await rem.findOneOrFail(Tag, { name: 't2' }));
+      await rem.flush();
+      book.price = 2;
+      t2.name = 't2 again';
+      await em.flush();
+
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts.map((c) => [c.entity, c.resolution]).sort()).toEqual([
+        ['Book', 'local'],
+        ['Tag', 'pending'],
+      ]);
+      expect(await remoteBooks(p)).toEqual(['B 2 [t1]']);
+      expect((await p.remote.orm.em.fork().find(Tag, {})).map((t) => t.name)).toEqual(['t1']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a pivot row pointing at a row a conflict keeps off REMOTE is left out', async () => {
+    const p = await open({ Student: 'local-wins', Course: 'manual' });
+    try {
+      const em = p.local.orm.em.fork();
+      const s = em.create(Student, { name: 'S' });
+      const [c1, c2] = [em.create(Course, { code: 'C1' }), em.create(Course, { code: 'C2' })];
+      em.create(Enrollment, { student: s, course: c1, grade: 'A' });
+      em.create(Enrollment, { student: s, course: c2, grade: 'B' });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      const rem = p.remote.orm.em.fork();
+      for (const row of await rem.find(Enrollment, {})) rem.remove(row);
+      rem.remove(await rem.findOneOrFail(Student, { name: 'S' }));
+      rem.remove(await rem.findOneOrFail(Course, { code: 'C2' }));
+      await rem.flush();
+      s.name = 'S2';
+      c2.code = 'C2 again';
+      await em.flush();
+
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts.map((c) => [c.entity, c.resolution]).sort()).toEqual([
+        ['Course', 'pending'],
+        ['Student', 'local'],
+      ]);
+      expect(await remoteEnrollments(p)).toEqual(['S2 C1 A']);
     } finally {
       await p.close();
     }

@@ -33,3 +33,31 @@ export async function lastReceived(
   }
   return last;
 }
+
+/**
+ * @internal As {@link lastReceived}, for the owners of the rows of a pivot entity whose primary key holds its
+ * owner's at `ownerIndex`: per owner key (of `owners`), the id of the last pivot row LOCAL logged as received
+ * from `origin`. Composite keys are not filtered in the log, so this reads every row of the pivot entity that
+ * LOCAL received from `origin` (two columns each).
+ */
+export async function lastReceivedByOwner(
+  em: EntityManager,
+  entity: string,
+  origin: string,
+  ownerIndex: number,
+  owners: readonly unknown[],
+): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  if (!owners.length) return last;
+  const wanted = new Set(owners.map((pk) => keyString(pk)));
+  const rows = await em
+    .fork({ clear: true })
+    .find(SynchroChange, { entity, origin } as never, { fields: ['id', 'pk'], disableIdentityMap: true });
+  for (const row of rows) {
+    const owner = Array.isArray(row.pk) ? row.pk[ownerIndex] : undefined;
+    if (owner === undefined) continue;
+    const key = keyString(owner);
+    if (wanted.has(key)) last.set(key, Math.max(last.get(key) ?? 0, Number(row.id)));
+  }
+  return last;
+}

@@ -12,7 +12,7 @@ import { collapse, type RowChanges } from '../plan/collapse.js';
 import { pkListWhere, pkWeight } from '../resolve/pkWhere.js';
 import { RemoteResolver } from '../resolve/RemoteResolver.js';
 import type { BatchCounts, SyncContext } from '../SyncContext.js';
-import { BatchPlan, itemsOf, type Upsert } from './BatchPlan.js';
+import { BatchPlan, isWritten, itemsOf, type Upsert } from './BatchPlan.js';
 import { BatchWriter } from './BatchWriter.js';
 import { carriedProperties, relationTarget } from './copyValues.js';
 import { userPivotOf } from './pivotEntity.js';
@@ -34,6 +34,8 @@ export class BatchSync {
   readonly #done = new Map<string, Set<string>>();
   /** Rows created on REMOTE whose collections were added by {@link completeCreatedRows}. */
   readonly #whole = new WeakSet<Upsert>();
+  /** The plain collections {@link completeCreatedRows} added to rows created on REMOTE. */
+  readonly #completed: { owner: Upsert; prop: string }[] = [];
 
   constructor(
     private readonly ctx: SyncContext,
@@ -64,7 +66,13 @@ export class BatchSync {
     const writer = new BatchWriter(this.ctx, tx, this.#plan, this.#resolver);
     await writer.decide();
     // once conflicts are decided, the rows to be created are known: each is created whole
-    while (await this.completeCreatedRows()) await this.resolveAll();
+    let planned: Set<Upsert> | undefined;
+    for (let rows = this.rowsToComplete(); rows.size; rows = this.rowsToComplete()) {
+      planned ??= new Set(this.allUpserts());
+      if (!(await this.completeCreatedRows(rows))) break;
+      await this.resolveAll();
+    }
+    if (planned) this.leaveOutHeld(planned);
     return writer.write(this.#changes);
   }
 
@@ -141,9 +149,13 @@ export class BatchSync {
     }
     for (const upsert of owners) upsert.links.delete(prop);
     const pivotRemote = this.ctx.remoteMeta(pivot.pivotMeta.className);
-    const found = await this.local.find(pivot.pivotMeta.class, {
-      [pivot.ownerProp]: { $in: owners.map((u) => u.local) },
-    } as never);
+    const found: object[] = [];
+    for (const chunk of chunkByParameters(this.local.getPlatform(), owners, pkWeight(meta))) {
+      const rows = await this.local.find(pivot.pivotMeta.class, {
+        [pivot.ownerProp]: { $in: chunk.map((u) => u.local) },
+      } as never);
+      found.push(...rows);
+    }
     const withRows = new Set(
       found.map((row) => relationTarget(row, pivot.pivotMeta.properties[pivot.ownerProp as never])),
     );
@@ -160,12 +172,54 @@ export class BatchSync {
   }
 
   /**
-   * Makes every row the batch creates on REMOTE whole: a row LOCAL did not log as created in this batch (one
-   * REMOTE deleted and a decision makes again, or one REMOTE never had, only pointed at or changed) gets the
-   * items of its many-to-many collections too, which LOCAL's log of this batch may not name. Returns whether
-   * anything was added, whose rows must then be resolved.
+   * After {@link completeCreatedRows}: a row a conflict keeps off REMOTE (decided for REMOTE, or pending) is left
+   * out of the collections completed, and so is every row added for them that would point at such a row (a
+   * pivot row, or an item new to REMOTE): they cannot be written without it, and the decision stands.
    */
-  private async completeCreatedRows(): Promise<boolean> {
+  private leaveOutHeld(planned: ReadonlySet<Upsert>): void {
+    const dropped = new Set<Upsert>();
+    const held = (u: Upsert | undefined) => !!u && (dropped.has(u) || (!isWritten(u) && !u.resolved.remote));
+    const added = [...this.allUpserts()].filter((u) => !planned.has(u) && !u.resolved.remote);
+    for (let more = true; more; ) {
+      more = false;
+      for (const u of added) {
+        if (dropped.has(u) || !this.relationTargets(u).some((t) => held(this.#plan.upsertOf(t)))) continue;
+        dropped.add(u);
+        more = true;
+      }
+    }
+    for (const { owner, prop } of this.#completed) {
+      const items = itemsOf(owner, prop).filter((item) => !held(this.#plan.upsertOf(item)));
+      owner.items ??= new Map();
+      owner.items.set(prop, items);
+      if (!items.length) owner.links.delete(prop);
+    }
+    for (const u of dropped) this.#upserts.get(u.meta.className)?.delete(u.pkKey);
+    for (const scope of this.#plan.pivots) {
+      if (scope.kept.some((k) => dropped.has(k))) scope.kept = scope.kept.filter((k) => !dropped.has(k));
+    }
+  }
+
+  private *allUpserts(): Generator<Upsert> {
+    for (const byPk of this.#upserts.values()) yield* byPk.values();
+  }
+
+  /** The LOCAL rows an upsert's many-to-one relations point at. */
+  private relationTargets(upsert: Upsert): object[] {
+    const targets: object[] = [];
+    for (const [prop, kind] of carriedProperties(upsert.meta, [])) {
+      if (kind !== 'relation') continue;
+      const target = relationTarget(upsert.local, prop);
+      if (target) targets.push(target);
+    }
+    return targets;
+  }
+
+  /**
+   * Rows the batch creates on REMOTE that LOCAL did not log as created in it and that {@link completeCreatedRows}
+   * has not seen yet, by entity (none on the common path: no allocation there beyond the map).
+   */
+  private rowsToComplete(): Map<string, Upsert[]> {
     const byEntity = new Map<string, Upsert[]>();
     for (const upsert of this.#plan.written()) {
       if (upsert.resolved.remote || upsert.changes?.created || this.#whole.has(upsert)) continue;
@@ -174,6 +228,16 @@ export class BatchSync {
       if (list) list.push(upsert);
       else byEntity.set(upsert.meta.className, [upsert]);
     }
+    return byEntity;
+  }
+
+  /**
+   * Makes every row the batch creates on REMOTE whole: a row LOCAL did not log as created in this batch (one
+   * REMOTE deleted and a decision makes again, or one REMOTE never had, only pointed at or changed) gets the
+   * items of its many-to-many collections too, which LOCAL's log of this batch may not name. Takes the rows of
+   * {@link rowsToComplete}; returns whether anything was added, whose rows must then be resolved.
+   */
+  private async completeCreatedRows(byEntity: Map<string, Upsert[]>): Promise<boolean> {
     let added = false;
     for (const [entity, rows] of byEntity) {
       const meta = rows[0]!.meta;
@@ -188,7 +252,9 @@ export class BatchSync {
           added = true;
           // a target created with its collections is written as a row of its own (and stays so once created)
           u.ensureOnly = false;
-          if (!pivotRows) for (const item of itemsOf(u, prop)) this.addTarget(item);
+          if (pivotRows) continue;
+          this.#completed.push({ owner: u, prop });
+          for (const item of itemsOf(u, prop)) this.addTarget(item);
         }
       }
     }
@@ -207,7 +273,9 @@ export class BatchSync {
   ): Promise<Map<object, object[]> | null> {
     const pivot = plainPivot(this.local, meta, prop);
     if (!pivot) {
-      await this.local.populate(owners as never[], [prop] as never[]);
+      for (const chunk of chunkByParameters(this.local.getPlatform(), owners, pkWeight(meta))) {
+        await this.local.populate(chunk as never[], [prop] as never[]);
+      }
       return null;
     }
     const target = (meta.properties[prop as never] as EntityProperty).targetMeta!;
@@ -265,6 +333,8 @@ export class BatchSync {
       if (upsert.remembered) {
         upsert.remembered = false;
         upsert.resolved = { remote: null };
+        // resolved again in full, also when it was added after the batch's resolution ran
+        this.#done.get(meta.className)?.delete(pkKey);
       }
       upsert.ensureOnly = false;
       upsert.local = local;
@@ -335,11 +405,7 @@ export class BatchSync {
   }
 
   private addRelationTargets(upsert: Upsert): void {
-    for (const [prop, kind] of carriedProperties(upsert.meta, [])) {
-      if (kind !== 'relation') continue;
-      const target = relationTarget(upsert.local, prop);
-      if (target) this.addTarget(target);
-    }
+    for (const target of this.relationTargets(upsert)) this.addTarget(target);
   }
 
   /** Adds the FK targets and collection items of an upsert that is written, so they resolve too. */

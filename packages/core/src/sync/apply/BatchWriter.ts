@@ -21,7 +21,7 @@ import {
 import { ConflictDetector, type Detected } from '../../conflicts/ConflictDetector.js';
 import type { SyncConflict } from '../../conflicts/ConflictPolicy.js';
 import { type Decision, decide, policyFor } from '../../conflicts/decide.js';
-import { lastReceived } from '../../conflicts/receivedBefore.js';
+import { lastReceived, lastReceivedByOwner } from '../../conflicts/receivedBefore.js';
 import { applicableResolution, type StoredResolution } from '../../conflicts/storedResolution.js';
 import { SynchroError } from '../../errors/SynchroError.js';
 import { writeChangeRows } from '../../log/ChangeLogWriter.js';
@@ -275,6 +275,11 @@ export class BatchWriter {
     entity: string,
     detected: Map<string, Detected>,
     pending: Map<string, { pk: unknown; ids: number[] }>,
+    /** Rows detected through a collection only, and the pivot entities whose received rows count for it. */
+    collections: {
+      rows: ReadonlySet<string>;
+      pivots: ReadonlyMap<string, { meta: EntityMetadata; ownerIndex: number }>;
+    } = { rows: new Set(), pivots: new Map() },
   ): Promise<Map<string, Detected>> {
     const node = this.ctx.received.node;
     if (!detected.size || !this.#detector.remoteLogs || !node) return detected;
@@ -293,6 +298,19 @@ export class BatchWriter {
       node,
       seen.map(([pkKey]) => pending.get(pkKey)!.pk),
     );
+    const throughPivots = seen.filter(([pkKey]) => collections.rows.has(pkKey));
+    if (throughPivots.length) {
+      for (const { meta, ownerIndex } of collections.pivots.values()) {
+        const owners = await lastReceivedByOwner(
+          this.ctx.localEm,
+          meta.className,
+          node,
+          ownerIndex,
+          throughPivots.map(([pkKey]) => pending.get(pkKey)!.pk),
+        );
+        for (const [pkKey, at] of owners) received.set(pkKey, Math.max(received.get(pkKey) ?? 0, at));
+      }
+    }
     for (const [pkKey] of seen) {
       const at = received.get(pkKey);
       if (at !== undefined && Math.min(...pending.get(pkKey)!.ids) > at) detected.delete(pkKey);
@@ -455,15 +473,23 @@ export class BatchWriter {
       const detected = candidates.length
         ? await this.#detector.detect(remoteMeta, candidates)
         : new Map<string, Detected>();
+      // rows detected through a collection only: a pivot row LOCAL received counts as receiving the change
+      const byCollection = new Set<string>();
+      const pivots = this.pivotsOf(entity);
       if (linked.length) {
-        const collections = await this.#detector.collectionChanges(remoteMeta, linked, this.pivotsOf(entity));
-        for (const [pkKey, d] of collections) if (!detected.has(pkKey)) detected.set(pkKey, d);
+        const collections = await this.#detector.collectionChanges(remoteMeta, linked, pivots);
+        for (const [pkKey, d] of collections) {
+          if (detected.has(pkKey)) continue;
+          detected.set(pkKey, d);
+          byCollection.add(pkKey);
+        }
       }
       if (detected.size) {
         await this.unseen(
           entity,
           detected,
           new Map(rows.flatMap((u) => (u.changes ? [[u.pkKey, u.changes]] : []))),
+          { rows: byCollection, pivots },
         );
       }
       for (const [pkKey, d] of await this.madeOnRemote(entity, remoteMeta, created)) detected.set(pkKey, d);
