@@ -112,6 +112,45 @@ describe.each(PAIRS)('two-way sync $name', (kinds) => {
     }
   });
 
+  it('a received value change does not hide a pivot row REMOTE made later, unreceived', async () => {
+    const p = await manualPair(kinds);
+    try {
+      const office = p.local.orm.em.fork();
+      office.create(Student, { name: 'S' });
+      for (const code of ['C1', 'C2', 'C3']) office.create(Course, { code });
+      await office.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      // the server renames S, and the office receives it before its own edit
+      const server = p.remote.orm.em.fork();
+      const remoteS = await server.findOneOrFail(Student, { name: 'S' });
+      remoteS.name = 'S server';
+      await server.flush();
+      await synchronize(p.remote.orm, p.local.orm);
+      await tick();
+      const fresh = p.local.orm.em.fork();
+      const student = await fresh.findOneOrFail(Student, { name: 'S server' }, { populate: ['courses'] });
+      student.name = 'S office';
+      student.courses.add(await fresh.findOneOrFail(Course, { code: 'C1' }));
+      await fresh.flush();
+      await tick();
+      // then the server enrolls S in C2, which the office has not received
+      server.create(Enrollment, {
+        student: remoteS,
+        course: await server.findOneOrFail(Course, { code: 'C2' }),
+      });
+      await server.flush();
+
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts).toEqual([
+        expect.objectContaining({ entity: 'Student', resolution: 'pending' }),
+      ]);
+      const rows = await p.remote.orm.em.fork().find(Enrollment, {}, { populate: ['student', 'course'] });
+      expect(rows.map((r) => `${r.student.name} ${r.course.code}`)).toEqual(['S server C2']);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('three rounds of edits on both sides end equal, then no-changes both ways', async () => {
     const p = await openPair(
       kinds,

@@ -1,3 +1,4 @@
+import { defineEntity, p as prop } from '@mikro-orm/core';
 import { type ConflictPolicy, synchronize, withoutSynchroLog } from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { Author, Book, Course, Enrollment, Person, Student, Tag } from '../support/model.js';
@@ -193,6 +194,90 @@ describe.each(PATH_PAIRS)('rows the sync creates on REMOTE carry their collectio
         ['Student', 'local'],
       ]);
       expect(await remoteEnrollments(p)).toEqual(['S2 C1 A']);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+/** A row made again whose completed collection holds a row REMOTE lacks, which points at a row kept off REMOTE. */
+const Dept = defineEntity({
+  name: 'Dept',
+  properties: { id: prop.integer().primary(), name: prop.string().unique() },
+});
+const Skill = defineEntity({
+  name: 'Skill',
+  properties: { id: prop.integer().primary(), name: prop.string().unique() },
+});
+const Worker = defineEntity({
+  name: 'Worker',
+  properties: {
+    id: prop.integer().primary(),
+    email: prop.string().unique(),
+    dept: () => prop.manyToOne(Dept),
+    skills: () => prop.manyToMany(Skill).pivotEntity(() => Mastery),
+  },
+});
+const Mastery = defineEntity({
+  name: 'Mastery',
+  properties: {
+    worker: () => prop.manyToOne(Worker).primary(),
+    skill: () => prop.manyToOne(Skill).primary(),
+    level: prop.integer().nullable(),
+  },
+});
+const Project = defineEntity({
+  name: 'Project',
+  properties: {
+    id: prop.integer().primary(),
+    code: prop.string().unique(),
+    budget: prop.integer(),
+    members: () => prop.manyToMany(Worker),
+  },
+});
+
+describe.each(PATH_PAIRS)('a completed collection reaching a row kept off REMOTE $name $path', (pair) => {
+  it('leaves out the new row pointing at it, with its pivot rows, and writes the rest', async () => {
+    const p = await openSyncPair(
+      pair,
+      { conflicts: { Project: 'local-wins', Dept: 'manual' }, writePath: pair.path },
+      {},
+      [Dept, Skill, Worker, Mastery, Project],
+    );
+    try {
+      const em = p.local.orm.em.fork();
+      const dept = em.create(Dept, { name: 'D' });
+      const project = em.create(Project, { code: 'P', budget: 1 });
+      await em.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      // made at LOCAL without logging: a worker of D with a skill, and a member of P
+      await withoutSynchroLog(async () => {
+        const worker = em.create(Worker, { email: 'w@x', dept });
+        em.create(Mastery, { worker, skill: em.create(Skill, { name: 'S' }), level: 3 });
+        project.members.add(worker);
+        await em.flush();
+      });
+      // the server deletes P and D; the office edits both
+      const rem = p.remote.orm.em.fork();
+      rem.remove(await rem.findOneOrFail(Project, { code: 'P' }));
+      rem.remove(await rem.findOneOrFail(Dept, { name: 'D' }));
+      await rem.flush();
+      project.budget = 2;
+      dept.name = 'D again';
+      await em.flush();
+
+      const report = await synchronize(p.local.orm, p.remote.orm);
+      expect(report.conflicts.map((c) => [c.entity, c.resolution]).sort()).toEqual([
+        ['Dept', 'pending'],
+        ['Project', 'local'],
+      ]);
+      const server = p.remote.orm.em.fork();
+      const projects = await server.find(Project, {}, { populate: ['members'] });
+      expect(projects.map((x) => `${x.code} ${x.budget} [${x.members.map((m) => m.email)}]`)).toEqual([
+        'P 2 []',
+      ]);
+      expect(await server.count(Worker, {})).toBe(0);
+      expect(await server.count(Mastery, {})).toBe(0);
     } finally {
       await p.close();
     }

@@ -197,6 +197,8 @@ export class BatchSync {
     for (const u of dropped) this.#upserts.get(u.meta.className)?.delete(u.pkKey);
     for (const scope of this.#plan.pivots) {
       if (scope.kept.some((k) => dropped.has(k))) scope.kept = scope.kept.filter((k) => !dropped.has(k));
+      if (scope.owners.some((o) => dropped.has(o)))
+        scope.owners = scope.owners.filter((o) => !dropped.has(o));
     }
   }
 

@@ -275,11 +275,15 @@ export class BatchWriter {
     entity: string,
     detected: Map<string, Detected>,
     pending: Map<string, { pk: unknown; ids: number[] }>,
-    /** Rows detected through a collection only, and the pivot entities whose received rows count for it. */
+    /**
+     * Rows detected through a collection (`alsoValues`: through their values too), and the pivot entities whose
+     * rows LOCAL received count as receiving such a change.
+     */
     collections: {
       rows: ReadonlySet<string>;
+      alsoValues: ReadonlySet<string>;
       pivots: ReadonlyMap<string, { meta: EntityMetadata; ownerIndex: number }>;
-    } = { rows: new Set(), pivots: new Map() },
+    } = { rows: new Set(), alsoValues: new Set(), pivots: new Map() },
   ): Promise<Map<string, Detected>> {
     const node = this.ctx.received.node;
     if (!detected.size || !this.#detector.remoteLogs || !node) return detected;
@@ -308,7 +312,11 @@ export class BatchWriter {
           ownerIndex,
           throughPivots.map(([pkKey]) => pending.get(pkKey)!.pk),
         );
-        for (const [pkKey, at] of owners) received.set(pkKey, Math.max(received.get(pkKey) ?? 0, at));
+        for (const [pkKey, at] of owners) {
+          // a row REMOTE also changed the values of was received only if LOCAL logged receiving the row itself
+          if (collections.alsoValues.has(pkKey) && !received.has(pkKey)) continue;
+          received.set(pkKey, Math.max(received.get(pkKey) ?? 0, at));
+        }
       }
     }
     for (const [pkKey] of seen) {
@@ -473,15 +481,22 @@ export class BatchWriter {
       const detected = candidates.length
         ? await this.#detector.detect(remoteMeta, candidates)
         : new Map<string, Detected>();
-      // rows detected through a collection only: a pivot row LOCAL received counts as receiving the change
-      const byCollection = new Set<string>();
-      const pivots = this.pivotsOf(entity);
+      // rows detected through a collection: a pivot row LOCAL received counts as receiving the change
+      const viaCollections = {
+        rows: new Set<string>(),
+        alsoValues: new Set<string>(),
+        pivots: this.pivotsOf(entity),
+      };
       if (linked.length) {
-        const collections = await this.#detector.collectionChanges(remoteMeta, linked, pivots);
+        const collections = await this.#detector.collectionChanges(remoteMeta, linked, viaCollections.pivots);
         for (const [pkKey, d] of collections) {
-          if (detected.has(pkKey)) continue;
-          detected.set(pkKey, d);
-          byCollection.add(pkKey);
+          viaCollections.rows.add(pkKey);
+          const prior = detected.get(pkKey);
+          if (prior) viaCollections.alsoValues.add(pkKey);
+          // the later of the two REMOTE changes is the one LOCAL must have received for no conflict
+          if (!prior || (prior.remoteLogId !== null && Number(d.remoteLogId) > Number(prior.remoteLogId))) {
+            detected.set(pkKey, d);
+          }
         }
       }
       if (detected.size) {
@@ -489,7 +504,7 @@ export class BatchWriter {
           entity,
           detected,
           new Map(rows.flatMap((u) => (u.changes ? [[u.pkKey, u.changes]] : []))),
-          { rows: byCollection, pivots },
+          viaCollections,
         );
       }
       for (const [pkKey, d] of await this.madeOnRemote(entity, remoteMeta, created)) detected.set(pkKey, d);
