@@ -1,5 +1,12 @@
 import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/core';
-import { synchronize, synchroStatus, withoutSynchroLog, withSynchro } from '@mikro-synchro/core';
+import {
+  SynchroChange,
+  SynchroCheckpoint,
+  synchronize,
+  synchroStatus,
+  withoutSynchroLog,
+  withSynchro,
+} from '@mikro-synchro/core';
 import { describe, expect, it } from 'vitest';
 import { PAIRS } from '../support/databases.js';
 import { Author, Book, Course, Doc, Enrollment, MODEL, Student, Tag } from '../support/model.js';
@@ -151,6 +158,36 @@ describe.each(PAIRS)('two-way sync $name', (kinds) => {
     }
   });
 
+  // a hole is an id of the server's log whose transaction had not committed when the office read past it
+  it.each([
+    ['below the change LOCAL received: no conflict', -1, 'synced', 'a@x:office'],
+    ['at the change itself (not received): a conflict', 0, 'conflicts', 'a@x:server'],
+  ] as const)('a hole of the checkpoint %s', async (_, offset, status, name) => {
+    const p = await manualPair(kinds);
+    try {
+      const office = p.local.orm.em.fork();
+      office.create(Author, { email: 'a@x', name: 'A' });
+      await office.flush();
+      await synchronize(p.local.orm, p.remote.orm);
+      await renameAuthor(p.remote.orm, 'server');
+      await synchronize(p.remote.orm, p.local.orm);
+      const renamed = await p.remote.orm.em
+        .fork()
+        .findOneOrFail(SynchroChange, { entity: 'Author', action: 'update' });
+      const local = p.local.orm.em.fork();
+      const checkpoint = await local.findOneOrFail(SynchroCheckpoint, { lastId: { $gte: renamed.id } });
+      checkpoint.holes = [{ id: renamed.id + offset, until: 0 }];
+      await local.flush();
+      await tick();
+      await renameAuthor(p.local.orm, 'office');
+
+      expect(await synchronize(p.local.orm, p.remote.orm)).toMatchObject({ status });
+      expect(await authorNames(p.remote.orm)).toEqual([name]);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('three rounds of edits on both sides end equal, then no-changes both ways', async () => {
     const p = await openPair(
       kinds,
@@ -214,6 +251,13 @@ async function moveKeyToNewRow(p: TestPair): Promise<void> {
   await office.flush();
   office.create(Author, { email: 'a@x', name: 'A2' });
   await office.flush();
+}
+
+/** Renames a@x on `orm`. */
+async function renameAuthor(orm: TestPair['local']['orm'], name: string): Promise<void> {
+  const em = orm.em.fork();
+  (await em.findOneOrFail(Author, { email: 'a@x' })).name = name;
+  await em.flush();
 }
 
 /** An office and a server that sync both ways, each leaving conflicts to a person. */

@@ -237,7 +237,7 @@ const Project = defineEntity({
 });
 
 describe.each(PATH_PAIRS)('a completed collection reaching a row kept off REMOTE $name $path', (pair) => {
-  it('leaves out the new row pointing at it, with its pivot rows, and writes the rest', async () => {
+  it('leaves out the new row pointing at it, with its pivot rows and what they need, and writes the rest', async () => {
     const p = await openSyncPair(
       pair,
       { conflicts: { Project: 'local-wins', Dept: 'manual' }, writePath: pair.path },
@@ -278,6 +278,8 @@ describe.each(PATH_PAIRS)('a completed collection reaching a row kept off REMOTE
       ]);
       expect(await server.count(Worker, {})).toBe(0);
       expect(await server.count(Mastery, {})).toBe(0);
+      // nor the skill, found only for the worker's pivot rows
+      expect(await server.count(Skill, {})).toBe(0);
     } finally {
       await p.close();
     }

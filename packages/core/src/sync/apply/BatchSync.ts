@@ -174,7 +174,8 @@ export class BatchSync {
   /**
    * After {@link completeCreatedRows}: a row a conflict keeps off REMOTE (decided for REMOTE, or pending) is left
    * out of the collections completed, and so is every row added for them that would point at such a row (a
-   * pivot row, or an item new to REMOTE): they cannot be written without it, and the decision stands.
+   * pivot row, or an item new to REMOTE): they cannot be written without it, and the decision stands. Rows
+   * added only for those are left out too.
    */
   private leaveOutHeld(planned: ReadonlySet<Upsert>): void {
     const dropped = new Set<Upsert>();
@@ -188,6 +189,7 @@ export class BatchSync {
         more = true;
       }
     }
+    for (const u of this.addedOnlyFor(dropped, added)) dropped.add(u);
     for (const { owner, prop } of this.#completed) {
       const items = itemsOf(owner, prop).filter((item) => !held(this.#plan.upsertOf(item)));
       owner.items ??= new Map();
@@ -200,6 +202,38 @@ export class BatchSync {
       if (scope.owners.some((o) => dropped.has(o)))
         scope.owners = scope.owners.filter((o) => !dropped.has(o));
     }
+  }
+
+  /**
+   * Of `added` (rows completion added), those only rows in `dropped` reach: not an FK target, a completed
+   * collection's item or a pivot row of any row still written or already planned.
+   */
+  private addedOnlyFor(dropped: ReadonlySet<Upsert>, added: readonly Upsert[]): Upsert[] {
+    const adds = new Set(added);
+    const completed = new Map<Upsert, string[]>();
+    for (const { owner, prop } of this.#completed)
+      completed.set(owner, [...(completed.get(owner) ?? []), prop]);
+    const kept = new Map<Upsert, Upsert[]>();
+    for (const scope of this.#plan.pivots) {
+      for (const owner of scope.owners) kept.set(owner, [...(kept.get(owner) ?? []), ...scope.kept]);
+    }
+    const needed = new Set<Upsert>();
+    const stack: Upsert[] = [];
+    const reach = (u: Upsert | undefined) => {
+      if (!u || !adds.has(u) || dropped.has(u) || needed.has(u)) return;
+      needed.add(u);
+      stack.push(u);
+    };
+    const follow = (u: Upsert) => {
+      for (const target of this.relationTargets(u)) reach(this.#plan.upsertOf(target));
+      for (const prop of completed.get(u) ?? []) {
+        for (const item of itemsOf(u, prop)) reach(this.#plan.upsertOf(item));
+      }
+      for (const row of kept.get(u) ?? []) reach(row);
+    };
+    for (const u of this.allUpserts()) if (!adds.has(u)) follow(u);
+    for (let u = stack.pop(); u; u = stack.pop()) follow(u);
+    return added.filter((u) => !needed.has(u) && !dropped.has(u));
   }
 
   private *allUpserts(): Generator<Upsert> {

@@ -290,10 +290,10 @@ export class BatchWriter {
     // the log's `pk` is matched as a list of single values (composite keys would need tuples): they keep the
     // conflict, as before
     if (this.ctx.localMeta(entity)?.compositePK) return detected;
-    const upTo = await this.resolver.appliedFromRemote();
-    if (upTo === null) return detected;
+    const applied = await this.resolver.appliedFromRemote();
+    if (applied === null) return detected;
     const seen = [...detected].filter(
-      ([pkKey, d]) => d.remoteLogId !== null && d.remoteLogId <= upTo && pending.get(pkKey)?.ids.length,
+      ([pkKey, d]) => applied.has(d.remoteLogId) && pending.get(pkKey)?.ids.length,
     );
     if (!seen.length) return detected;
     const received = await lastReceived(
@@ -370,11 +370,11 @@ export class BatchWriter {
       const since = synced.get(keyString(remoteOf.get(pkKey)));
       if (since !== undefined && d.remoteLogId !== null && d.remoteLogId <= since) detected.delete(pkKey);
     }
-    const upTo = await this.resolver.appliedFromRemote();
-    if (upTo === null || !detected.size) return detected;
+    const applied = await this.resolver.appliedFromRemote();
+    if (applied === null || !detected.size) return detected;
     const received = await this.resolver.receivedRows(entity, remotePks());
     for (const [pkKey, d] of detected) {
-      const seen = d.remoteLogId !== null && d.remoteLogId <= upTo;
+      const seen = applied.has(d.remoteLogId);
       if (seen && received.has(keyString(remoteOf.get(pkKey)))) detected.delete(pkKey);
     }
     return detected;

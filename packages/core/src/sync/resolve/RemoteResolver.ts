@@ -47,11 +47,31 @@ export type MatchedBy = 'reference' | 'origin' | 'natural-key' | 'primary-key';
 export interface ReceivedFrom {
   node: string | null;
   any: Map<string, boolean>;
-  /**
-   * How far LOCAL has applied REMOTE's log (LOCAL's checkpoint for REMOTE, below its oldest hole): the conflict
-   * baseline of a received row, since REMOTE's later changes to it never reached LOCAL. Undefined: not read yet.
-   */
-  appliedUpTo?: number | null;
+  /** What LOCAL has applied of REMOTE's log (see {@link AppliedLog}). Undefined: not read yet. */
+  appliedUpTo?: AppliedLog | null;
+}
+
+/**
+ * @internal What LOCAL has applied of REMOTE's log, from LOCAL's checkpoint for REMOTE: every id up to `lastId`
+ * except its open holes (ids whose transaction had not committed when LOCAL read past them).
+ */
+export class AppliedLog {
+  /** Below the oldest hole: the conflict baseline of a received row (REMOTE's later changes may not have reached LOCAL). */
+  readonly below: number;
+
+  constructor(
+    readonly lastId: number,
+    readonly holes: ReadonlySet<number>,
+  ) {
+    this.below = Math.min(lastId, ...[...holes].map((id) => id - 1));
+  }
+
+  /** Whether REMOTE's change `id` reached LOCAL. */
+  has(id: number | string | null): boolean {
+    if (id === null) return false;
+    const n = Number(id);
+    return n <= this.lastId && !this.holes.has(n);
+  }
 }
 
 /** A reference row as the lookups read it (property names; JSON as the driver returns it). */
@@ -497,8 +517,8 @@ export class RemoteResolver {
     const node = this.received.node;
     if (!node || meta.compositePK || !pkKeys.length) return found;
     // no checkpoint for REMOTE on LOCAL: no sync ever ran the other way, so LOCAL received nothing from it
-    const remoteLogId = await this.appliedUpTo(node);
-    if (remoteLogId === null) return found;
+    const applied = await this.appliedUpTo(node);
+    if (applied === null) return found;
     const entity = meta.className;
     const em = sqlEm(this.local);
     let any = this.received.any.get(entity);
@@ -536,7 +556,7 @@ export class RemoteResolver {
       const baselines = this.baselinesOf(entity);
       for (const pkKey of found.keys()) {
         if (!baselines.has(pkKey))
-          baselines.set(pkKey, { remoteVersion: null, remoteHash: null, remoteLogId });
+          baselines.set(pkKey, { remoteVersion: null, remoteHash: null, remoteLogId: applied.below });
       }
     }
     return found;
@@ -599,22 +619,20 @@ export class RemoteResolver {
    * How far LOCAL has applied REMOTE's log (see {@link ReceivedFrom.appliedUpTo}); null when no sync ever ran
    * from REMOTE to LOCAL. A REMOTE change at or below it reached LOCAL before LOCAL's pending changes were sent.
    */
-  appliedFromRemote(): Promise<number | null> {
+  appliedFromRemote(): Promise<AppliedLog | null> {
     const node = this.received.node;
     return node ? this.appliedUpTo(node) : Promise.resolve(null);
   }
 
   /** See {@link ReceivedFrom.appliedUpTo}. */
-  private async appliedUpTo(node: string): Promise<number | null> {
+  private async appliedUpTo(node: string): Promise<AppliedLog | null> {
     if (this.received.appliedUpTo !== undefined) return this.received.appliedUpTo;
     const checkpoint = await this.local.fork({ clear: true }).findOne(SynchroCheckpoint, { source: node });
-    let upTo: number | null = null;
-    if (checkpoint) {
-      upTo = Number(checkpoint.lastId);
-      for (const hole of checkpoint.holes ?? []) upTo = Math.min(upTo, hole.id - 1);
-    }
-    this.received.appliedUpTo = upTo;
-    return upTo;
+    const applied = checkpoint
+      ? new AppliedLog(Number(checkpoint.lastId), new Set((checkpoint.holes ?? []).map((h) => Number(h.id))))
+      : null;
+    this.received.appliedUpTo = applied;
+    return applied;
   }
 
   /**
