@@ -213,9 +213,18 @@ export class BatchSync {
     const completed = new Map<Upsert, string[]>();
     for (const { owner, prop } of this.#completed)
       completed.set(owner, [...(completed.get(owner) ?? []), prop]);
+    // each pivot row under the owner it points at
     const kept = new Map<Upsert, Upsert[]>();
     for (const scope of this.#plan.pivots) {
-      for (const owner of scope.owners) kept.set(owner, [...(kept.get(owner) ?? []), ...scope.kept]);
+      const ownerProp = scope.pivotMeta.properties[scope.ownerProp as never] as EntityProperty;
+      for (const row of scope.kept) {
+        const target = relationTarget(row.local, ownerProp);
+        const owner = target && this.#plan.upsertOf(target);
+        if (!owner) continue;
+        const list = kept.get(owner);
+        if (list) list.push(row);
+        else kept.set(owner, [row]);
+      }
     }
     const needed = new Set<Upsert>();
     const stack: Upsert[] = [];

@@ -63,7 +63,9 @@ export class AppliedLog {
     readonly lastId: number,
     readonly holes: ReadonlySet<number>,
   ) {
-    this.below = Math.min(lastId, ...[...holes].map((id) => id - 1));
+    let below = lastId;
+    for (const id of holes) below = Math.min(below, id - 1);
+    this.below = below;
   }
 
   /** Whether REMOTE's change `id` reached LOCAL. */
