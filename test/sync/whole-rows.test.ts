@@ -21,6 +21,20 @@ async function remoteEnrollments(p: TestPair): Promise<string[]> {
   return rows.map((r) => `${r.student.name} ${r.course.code} ${r.grade}`);
 }
 
+/** Book B (price 1, tags t1 and t2) made at LOCAL and synced, then deleted on REMOTE. */
+async function taggedBookDeletedOnRemote(p: TestPair) {
+  const em = p.local.orm.em.fork();
+  const author = em.create(Author, { email: 'a@x', name: 'A' });
+  const tags = [em.create(Tag, { name: 't1' }), em.create(Tag, { name: 't2' })];
+  const book = em.create(Book, { title: 'B', author, price: 1, tags });
+  await em.flush();
+  await synchronize(p.local.orm, p.remote.orm);
+  const rem = p.remote.orm.em.fork();
+  rem.remove(await rem.findOneOrFail(Book, { title: 'B' }));
+  await rem.flush();
+  return { em, book, tags };
+}
+
 // A row the sync creates on REMOTE is created whole: with the items of its many-to-many collections, not only
 // with the values LOCAL changed. Before, only collections changed in the same batch came along, so a row made
 // again over REMOTE's delete, or one that only LOCAL had, arrived with empty collections and stayed so.
@@ -31,15 +45,7 @@ describe.each(PATH_PAIRS)('rows the sync creates on REMOTE carry their collectio
   it('a row REMOTE deleted, made again by a decision for LOCAL, comes back with its tags', async () => {
     const p = await open();
     try {
-      const em = p.local.orm.em.fork();
-      const author = em.create(Author, { email: 'a@x', name: 'A' });
-      const tags = [em.create(Tag, { name: 't1' }), em.create(Tag, { name: 't2' })];
-      const book = em.create(Book, { title: 'B', author, price: 1, tags });
-      await em.flush();
-      await synchronize(p.local.orm, p.remote.orm);
-      const rem = p.remote.orm.em.fork();
-      rem.remove(await rem.findOneOrFail(Book, { title: 'B' }));
-      await rem.flush();
+      const { em, book } = await taggedBookDeletedOnRemote(p);
       book.price = 2;
       await em.flush();
 
@@ -141,16 +147,10 @@ describe.each(PATH_PAIRS)('rows the sync creates on REMOTE carry their collectio
   it('an item a conflict keeps off REMOTE is left out of the collection of a row made again', async () => {
     const p = await open({ Book: 'local-wins', Tag: 'manual' });
     try {
-      const em = p.local.orm.em.fork();
-      const author = em.create(Author, { email: 'a@x', name: 'A' });
-      const [t1, t2] = [em.create(Tag, { name: 't1' }), em.create(Tag, { name: 't2' })];
-      const book = em.create(Book, { title: 'B', author, price: 1, tags: [t1, t2] });
-      await em.flush();
-      await synchronize(p.local.orm, p.remote.orm);
-      // the server deletes the book and t2; the office edits both
+      const { em, book, tags } = await taggedBookDeletedOnRemote(p);
+      const t2 = tags[1]!;
+      // the server deletes t2 too; the office edits both
       const rem = p.remote.orm.em.fork();
-      rem.remove(await rem.findOneOrFail(Book, { title: 'B' }));
-      await rem.flush();
       rem.remove(await rem.findOneOrFail(Tag, { name: 't2' }));
       await rem.flush();
       book.price = 2;

@@ -26,10 +26,7 @@ export async function lastReceived(
       { entity, origin, ...jsonKeyListWhere(fork, pk, chunk) } as never,
       { fields: ['id', 'pk'], disableIdentityMap: true },
     );
-    for (const row of rows) {
-      const key = keyString(row.pk);
-      last.set(key, Math.max(last.get(key) ?? 0, Number(row.id)));
-    }
+    keepLatest(last, rows, (pk) => keyString(pk));
   }
   return last;
 }
@@ -53,11 +50,21 @@ export async function lastReceivedByOwner(
   const rows = await em
     .fork({ clear: true })
     .find(SynchroChange, { entity, origin } as never, { fields: ['id', 'pk'], disableIdentityMap: true });
-  for (const row of rows) {
-    const owner = Array.isArray(row.pk) ? row.pk[ownerIndex] : undefined;
-    if (owner === undefined) continue;
-    const key = keyString(owner);
-    if (wanted.has(key)) last.set(key, Math.max(last.get(key) ?? 0, Number(row.id)));
-  }
+  keepLatest(last, rows, (pk) => {
+    const key = Array.isArray(pk) && pk[ownerIndex] !== undefined ? keyString(pk[ownerIndex]) : undefined;
+    return key !== undefined && wanted.has(key) ? key : undefined;
+  });
   return last;
+}
+
+/** Records in `last`, per key of each log row's `pk` (rows without one skipped), the highest log id. */
+function keepLatest(
+  last: Map<string, number>,
+  rows: readonly { id: number | string; pk: unknown }[],
+  keyOf: (pk: unknown) => string | undefined,
+): void {
+  for (const row of rows) {
+    const key = keyOf(row.pk);
+    if (key !== undefined) last.set(key, Math.max(last.get(key) ?? 0, Number(row.id)));
+  }
 }

@@ -618,8 +618,8 @@ export class RemoteResolver {
   }
 
   /**
-   * How far LOCAL has applied REMOTE's log (see {@link ReceivedFrom.appliedUpTo}); null when no sync ever ran
-   * from REMOTE to LOCAL. A REMOTE change at or below it reached LOCAL before LOCAL's pending changes were sent.
+   * What LOCAL has applied of REMOTE's log (see {@link AppliedLog}); null when no sync ever ran from REMOTE to
+   * LOCAL. A REMOTE change it holds reached LOCAL, before or after LOCAL's pending changes were made.
    */
   appliedFromRemote(): Promise<AppliedLog | null> {
     const node = this.received.node;
